@@ -1,0 +1,7 @@
+# src/cli/local.mk -- the dispatcher and one executable per stage.
+libscuot_cli_la_SOURCES += src/cli/common.c src/cli/common.h
+libscuot_cli_la_CFLAGS = $(AM_CFLAGS)
+
+bin_PROGRAMS += scuot
+scuot_SOURCES = src/scuot.c
+scuot_LDADD = $(CLI_LIBS)

@@ -1,0 +1,1 @@
+# tests/local.mk -- command-line and interop tests (unit tests are declared beside their modules).
