@@ -5,3 +5,7 @@ libscuot_cli_la_CFLAGS = $(AM_CFLAGS)
 bin_PROGRAMS += scuot
 scuot_SOURCES = src/scuot.c
 scuot_LDADD = $(CLI_LIBS)
+
+bin_PROGRAMS += scuot-ingest
+scuot_ingest_SOURCES = src/cli/ingest.c
+scuot_ingest_LDADD = $(CLI_LIBS)

@@ -286,6 +286,37 @@ scuot_csr *scuot_csr_select_rows(const scuot_csr *c, const int64_t *keep, int64_
 	return s;
 }
 
+int scuot_csr_keep_rows(scuot_csr *c, const int64_t *keep, int64_t nkeep, scuot_err *e)
+{
+	int64_t p = 0;
+	for (int64_t r = 0; r < nkeep; r++)
+		if (keep[r] < 0 || keep[r] >= c->nrow || (r && keep[r] <= keep[r - 1]))
+			return scuot_err_set(e, SCUOT_EINTERNAL, "rows to keep must be increasing and in range");
+	for (int64_t r = 0; r < nkeep; r++) {
+		int64_t lo = c->indptr[keep[r]], n = c->indptr[keep[r] + 1] - lo;
+		if (p != lo) {
+			memmove(c->indices + p, c->indices + lo, n * sizeof(int32_t));
+			memmove(c->data + p, c->data + lo, n * sizeof(float));
+		}
+		p += n;
+		c->indptr[r + 1] = p;
+	}
+	c->indptr[0] = 0;
+	c->nrow = nkeep;
+	c->nnz = p;
+	/* give the tail back; failure to shrink is harmless */
+	int32_t *ix = realloc(c->indices, (p ? p : 1) * sizeof(int32_t));
+	float *v = realloc(c->data, (p ? p : 1) * sizeof(float));
+	int64_t *ip = realloc(c->indptr, (nkeep + 1) * sizeof(int64_t));
+	if (ix)
+		c->indices = ix;
+	if (v)
+		c->data = v;
+	if (ip)
+		c->indptr = ip;
+	return 0;
+}
+
 scuot_mat *scuot_csr_to_dense(const scuot_csr *c, scuot_err *e)
 {
 	scuot_mat *m = scuot_mat_new(c->nrow, c->ncol, e);

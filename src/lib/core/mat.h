@@ -55,6 +55,9 @@ SCUOT_EXPORT scuot_csr *scuot_csr_transpose(const scuot_csr *c, scuot_err *e);
 /* New CSR keeping rows keep_rows[0..nkeep) in that order (row ids may not repeat). */
 SCUOT_EXPORT scuot_csr *scuot_csr_select_rows(const scuot_csr *c, const int64_t *keep_rows,
                                               int64_t nkeep, scuot_err *e);
+/* Keep rows keep[0..nkeep) (strictly increasing) in place, without a second copy of the matrix;
+ * SCUOT_EINTERNAL if keep is not increasing or out of range. */
+SCUOT_EXPORT int scuot_csr_keep_rows(scuot_csr *c, const int64_t *keep, int64_t nkeep, scuot_err *e);
 /* Dense copy (nrow x ncol), or NULL with e filled (refused above the allocation cap). */
 SCUOT_EXPORT scuot_mat *scuot_csr_to_dense(const scuot_csr *c, scuot_err *e);
 /* Bytes held by c's arrays. */

@@ -307,7 +307,14 @@ int scuot_adata_check(const scuot_adata *a, scuot_err *e)
 
 int scuot_adata_subset_obs(scuot_adata *a, const int64_t *keep, int64_t nkeep, scuot_err *e)
 {
-	if (a->X) {
+	int increasing = 1;
+	for (int64_t r = 1; r < nkeep && increasing; r++)
+		increasing = keep[r] > keep[r - 1];
+	if (a->X && increasing) {
+		/* in place: no second copy of a large count matrix */
+		if (scuot_csr_keep_rows(a->X, keep, nkeep, e))
+			return e ? e->code : SCUOT_EINTERNAL;
+	} else if (a->X) {
 		scuot_csr *x = scuot_csr_select_rows(a->X, keep, nkeep, e);
 		if (!x)
 			return e ? e->code : SCUOT_ENOMEM;

@@ -1,0 +1,252 @@
+/* meta.c -- joining id-keyed tables (cell days, annotations) onto obs and keeping chosen cells
+ * or days (see meta.h).  Removals are counted for the caller to log; nothing is dropped silently. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/strmap.h"
+#include "io/meta.h"
+
+/* Copy column src (rows picked by rows[0..n), -1 = missing) into a new obs column. */
+static int copy_col(scuot_df *obs, const scuot_col *src, const int64_t *rows, scuot_err *e)
+{
+	int type = src->type == SCUOT_COL_CATEGORICAL ? SCUOT_COL_STRING : src->type;
+	scuot_col *c = scuot_df_add(obs, src->name, type, e);
+	char buf[64];
+	if (!c)
+		return e ? e->code : SCUOT_ENOMEM;
+	if ((src->mask || type == SCUOT_COL_INT || type == SCUOT_COL_BOOL) &&
+	    !(c->mask = scuot_alloc((size_t)obs->n, 1, 1, "mask", e)))
+		return e ? e->code : SCUOT_ENOMEM;
+	for (int64_t i = 0; i < obs->n; i++) {
+		int64_t r = rows[i];
+		int missing = r < 0 || (src->mask && src->mask[r]);
+		switch (type) {
+		case SCUOT_COL_FLOAT: c->f[i] = missing ? NAN : src->f[r]; break;
+		case SCUOT_COL_INT: c->i[i] = missing ? 0 : src->i[r]; break;
+		case SCUOT_COL_BOOL: c->b[i] = missing ? 0 : src->b[r]; break;
+		case SCUOT_COL_STRING:
+			if (!missing && *scuot_col_text(src, r, buf, sizeof buf) &&
+			    !(c->s[i] = scuot_strdup(scuot_col_text(src, r, buf, sizeof buf), e)))
+				return e ? e->code : SCUOT_ENOMEM;
+			break;
+		}
+		if (c->mask)
+			c->mask[i] = (uint8_t)missing;
+	}
+	if (c->mask && (type == SCUOT_COL_FLOAT || type == SCUOT_COL_STRING)) {
+		free(c->mask); /* NaN / NULL already mark missing values */
+		c->mask = NULL;
+	}
+	return 0;
+}
+
+int scuot_meta_join(scuot_adata *a, const scuot_df *table, const char *table_name, int strict,
+                    scuot_join_stats *st, scuot_err *e)
+{
+	int ret = 0;
+	int64_t *rows = NULL, *keep = NULL, nkeep = 0;
+	uint8_t *used = NULL;
+	scuot_strmap *map = scuot_strmap_index(table->index, table->n, table_name, e);
+	memset(st, 0, sizeof *st);
+	if (!map)
+		return e->code;
+	rows = scuot_alloc((size_t)a->n_obs, sizeof *rows, 0, "join", e);
+	keep = scuot_alloc((size_t)a->n_obs, sizeof *keep, 0, "join", e);
+	used = scuot_alloc((size_t)table->n, 1, 1, "join", e);
+	if (!rows || !keep || !used) {
+		ret = e->code;
+		goto fail;
+	}
+	for (int64_t i = 0; i < a->n_obs; i++) {
+		rows[i] = scuot_strmap_get(map, a->obs.index[i]);
+		if (rows[i] >= 0) {
+			used[rows[i]] = 1;
+			keep[nkeep++] = i;
+			st->matched++;
+		} else if (st->cells_without++ == 0) {
+			snprintf(st->first_without, sizeof st->first_without, "%s", a->obs.index[i]);
+		}
+	}
+	for (int64_t r = 0; r < table->n; r++)
+		if (!used[r] && st->table_only++ == 0)
+			snprintf(st->first_table_only, sizeof st->first_table_only, "%s", table->index[r]);
+	if (st->cells_without && strict) {
+		ret = scuot_err_set(e, SCUOT_EINPUT,
+		                    "%s: %lld of %lld cells of the matrix are not in the table (first: '%s'); "
+		                    "add them or drop --strict to leave them out",
+		                    table_name, (long long)st->cells_without, (long long)a->n_obs, st->first_without);
+		goto fail;
+	}
+	if (st->matched == 0) {
+		ret = scuot_err_set(e, SCUOT_EINPUT,
+		                    "%s: none of its %lld ids names a cell of the matrix (table: '%s', matrix: '%s'); "
+		                    "are the ids barcodes of this matrix?",
+		                    table_name, (long long)table->n, table->n ? table->index[0] : "",
+		                    a->n_obs ? a->obs.index[0] : "");
+		goto fail;
+	}
+	for (int j = 0; j < table->ncol; j++)
+		if ((ret = copy_col(&a->obs, &table->cols[j], rows, e)))
+			goto fail;
+	if (nkeep < a->n_obs)
+		ret = scuot_adata_subset_obs(a, keep, nkeep, e);
+fail:
+	scuot_strmap_free(map);
+	free(rows);
+	free(keep);
+	free(used);
+	return ret;
+}
+
+int scuot_meta_set_day(scuot_adata *a, const char *day_key, const char *source_name, int strict,
+                       int64_t *missing, scuot_err *e)
+{
+	int j = scuot_df_find(&a->obs, day_key);
+	char buf[64];
+	*missing = 0;
+	if (j < 0) {
+		char cols[512] = "";
+		for (int k = 0; k < a->obs.ncol && strlen(cols) < 400; k++)
+			snprintf(cols + strlen(cols), sizeof cols - strlen(cols), "%s%s", k ? ", " : "", a->obs.cols[k].name);
+		return scuot_err_set(e, SCUOT_EINPUT, "%s: no obs column '%s' for the cell days (columns: %s)",
+		                     source_name, day_key, *cols ? cols : "none");
+	}
+	double *day = scuot_alloc((size_t)a->n_obs, sizeof *day, 0, "days", e);
+	int64_t *keep = day ? scuot_alloc((size_t)a->n_obs, sizeof *keep, 0, "days", e) : NULL;
+	int64_t nkeep = 0;
+	int ret = 0;
+	if (!keep) {
+		free(day);
+		return e->code;
+	}
+	const scuot_col *c = &a->obs.cols[j];
+	for (int64_t i = 0; i < a->n_obs; i++) {
+		const char *t = scuot_col_text(c, i, buf, sizeof buf);
+		day[i] = scuot_col_num(c, i);
+		if (*t && isnan(day[i])) {
+			ret = scuot_err_set(e, SCUOT_EINPUT, "%s: cell '%s': day '%s' is not a number", source_name,
+			                    a->obs.index[i], t);
+			goto done;
+		}
+		if (isnan(day[i])) {
+			if (strict) {
+				ret = scuot_err_set(e, SCUOT_EINPUT, "%s: cell '%s' has no day (--strict)", source_name,
+				                    a->obs.index[i]);
+				goto done;
+			}
+			(*missing)++;
+		} else {
+			keep[nkeep++] = i;
+		}
+	}
+	scuot_col *d = scuot_df_add(&a->obs, "day", SCUOT_COL_FLOAT, e);
+	if (!d) {
+		ret = e->code;
+		goto done;
+	}
+	/* "day" is the canonical numeric copy; a source column of another name is kept as it was */
+	memcpy(d->f, day, (size_t)a->n_obs * sizeof *day);
+	if (nkeep < a->n_obs)
+		ret = scuot_adata_subset_obs(a, keep, nkeep, e);
+done:
+	free(day);
+	free(keep);
+	return ret;
+}
+
+int scuot_meta_keep_cells(scuot_adata *a, char **ids, int64_t n, int64_t *dropped, int64_t *unknown, scuot_err *e)
+{
+	scuot_strmap *m = scuot_strmap_new(n, e);
+	int64_t *keep = NULL, nkeep = 0;
+	uint8_t *seen = NULL;
+	int ret = 0;
+	if (!m)
+		return e->code;
+	for (int64_t k = 0; k < n; k++)
+		if (scuot_strmap_put(m, ids[k], k, NULL, e) < 0) {
+			ret = e->code;
+			goto done;
+		}
+	keep = scuot_alloc((size_t)a->n_obs, sizeof *keep, 0, "cell list", e);
+	seen = scuot_alloc((size_t)n, 1, 1, "cell list", e);
+	if (!keep || !seen) {
+		ret = e->code;
+		goto done;
+	}
+	for (int64_t i = 0; i < a->n_obs; i++) {
+		int64_t k = scuot_strmap_get(m, a->obs.index[i]);
+		if (k >= 0) {
+			keep[nkeep++] = i;
+			seen[k] = 1;
+		}
+	}
+	*unknown = 0;
+	for (int64_t k = 0; k < n; k++)
+		if (!seen[k] && scuot_strmap_get(m, ids[k]) == k)
+			(*unknown)++;
+	*dropped = a->n_obs - nkeep;
+	if (nkeep < a->n_obs)
+		ret = scuot_adata_subset_obs(a, keep, nkeep, e);
+done:
+	scuot_strmap_free(m);
+	free(keep);
+	free(seen);
+	return ret;
+}
+
+int scuot_meta_keep_days(scuot_adata *a, const double *days, int n, int64_t *dropped, scuot_err *e)
+{
+	int j = scuot_df_find(&a->obs, "day");
+	if (j < 0 || a->obs.cols[j].type != SCUOT_COL_FLOAT)
+		return scuot_err_set(e, SCUOT_EINTERNAL, "obs has no numeric day column");
+	const double *day = a->obs.cols[j].f;
+	int64_t *keep = scuot_alloc((size_t)a->n_obs, sizeof *keep, 0, "day filter", e), nkeep = 0;
+	int64_t *per = scuot_alloc((size_t)n, sizeof *per, 1, "day filter", e);
+	int ret = 0;
+	if (!keep || !per) {
+		ret = e->code;
+		goto done;
+	}
+	for (int64_t i = 0; i < a->n_obs; i++)
+		for (int k = 0; k < n; k++)
+			if (fabs(day[i] - days[k]) <= 1e-9) {
+				keep[nkeep++] = i;
+				per[k]++;
+				break;
+			}
+	for (int k = 0; k < n; k++)
+		if (per[k] == 0) {
+			ret = scuot_err_set(e, SCUOT_EINPUT, "no cell has day %g (asked for by --keep-days)", days[k]);
+			goto done;
+		}
+	*dropped = a->n_obs - nkeep;
+	if (nkeep < a->n_obs)
+		ret = scuot_adata_subset_obs(a, keep, nkeep, e);
+done:
+	free(keep);
+	free(per);
+	return ret;
+}
+
+int scuot_meta_check_numeric(const scuot_df *table, const char *col, const char *name, scuot_err *e)
+{
+	int j = scuot_df_find(table, col);
+	char buf[64];
+	if (j < 0) {
+		char cols[512] = "";
+		for (int k = 0; k < table->ncol && strlen(cols) < 400; k++)
+			snprintf(cols + strlen(cols), sizeof cols - strlen(cols), "%s%s", k ? ", " : "", table->cols[k].name);
+		return scuot_err_set(e, SCUOT_EINPUT, "%s: no column '%s' (columns after the id: %s)", name, col,
+		                     *cols ? cols : "none");
+	}
+	const scuot_col *c = &table->cols[j];
+	for (int64_t r = 0; r < table->n; r++) {
+		const char *t = scuot_col_text(c, r, buf, sizeof buf);
+		if (*t && isnan(scuot_col_num(c, r)))
+			return scuot_err_set(e, SCUOT_EINPUT, "%s: line %lld: %s '%s' is not a number", name,
+			                     (long long)r + 2, col, t);
+	}
+	return 0;
+}
