@@ -384,3 +384,56 @@ Test(stream, raw_read_rewind_and_bound)
 	free(text), free(expect), free(gz);
 	scuot_stream_close(NULL);
 }
+
+/* Above 8 MiB of gzip the stream inflates in a background thread: same lines, same errors. */
+Test(stream, large_gzip_file_threaded)
+{
+	size_t len = 24u << 20, n = 0, glen;
+	char *text = malloc(len + 64);
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	int64_t want_lines = 0;
+	while (n + 40 < len) { /* hex of a xorshift sequence: compresses to about half */
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		n += (size_t)sprintf(text + n, "%016llx %llu\n", (unsigned long long)x,
+		                     (unsigned long long)(x % 1000));
+		want_lines++;
+	}
+	unsigned char *gz = gz_mem(text, n, &glen);
+	cr_assert_gt(glen, (size_t)8 << 20, "fixture too small to use the thread: %zu bytes", glen);
+	write_bytes(path_of("big.gz"), gz, glen);
+	scuot_err e = { 0 };
+	scuot_stream *s = scuot_stream_open(path_of("big.gz"), &e);
+	cr_assert_not_null(s, "%s", e.msg);
+	char *line;
+	size_t ll;
+	for (int64_t k = 0; k < want_lines / 2; k++) { /* half, then rewind while the thread runs */
+		cr_assert_eq(scuot_stream_getline(s, &line, &ll, &e), 1, "%s", e.msg);
+	}
+	cr_assert_eq(scuot_stream_rewind(s, &e), 0, "%s", e.msg);
+	int64_t got;
+	int r;
+	char *all = slurp_lines(s, &got, &e, &r);
+	cr_assert_eq(r, 0, "%s", e.msg);
+	cr_assert_eq(got, want_lines, "%lld lines, expected %lld", (long long)got, (long long)want_lines);
+	cr_assert(strlen(all) == n && memcmp(all, text, n) == 0, "lines differ from the source text");
+	free(all);
+	scuot_stream_close(s);
+	/* errors raised in the thread reach the reader */
+	write_bytes(path_of("big-cut.gz"), gz, glen - glen / 4);
+	memset(&e, 0, sizeof e);
+	r = read_all_gz(path_of("big-cut.gz"), &e);
+	cr_assert_eq(r, SCUOT_EINPUT, "truncated: %d (%s)", r, e.msg);
+	cr_assert(strstr(e.msg, "big-cut.gz: gzip stream is truncated (unexpected end of file)"),
+	          "message: %s", e.msg);
+	gz[glen / 2] ^= 0x5a;
+	write_bytes(path_of("big-bad.gz"), gz, glen);
+	memset(&e, 0, sizeof e);
+	r = read_all_gz(path_of("big-bad.gz"), &e);
+	cr_assert_eq(r, SCUOT_EINPUT, "corrupt: %d (%s)", r, e.msg);
+	cr_assert(strstr(e.msg, "big-bad.gz: corrupt gzip data near byte"), "message: %s", e.msg);
+	/* closing with the thread mid-file joins it */
+	s = scuot_stream_open(path_of("big.gz"), &e);
+	cr_assert_eq(scuot_stream_getline(s, &line, &ll, &e), 1);
+	scuot_stream_close(s);
+	free(text), free(gz);
+}

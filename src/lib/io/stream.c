@@ -1,9 +1,11 @@
 /* stream.c -- line and byte reading from plain or gzip-compressed files and memory buffers.
- * gzip is detected by its magic bytes and inflated by zlib (every member of a multi-member file);
- * lines point into one growing buffer, so a line costs one memchr and no allocation. */
+ * gzip is detected by its magic bytes and inflated by zlib (every member of a multi-member file),
+ * for large files in a background thread; lines point into one growing buffer, so a line costs one
+ * memchr and no allocation. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,6 +20,26 @@
 #define MAX_LINE ((size_t)1 << 30) /* default longest line */
 #define NONE SIZE_MAX
 #define DEFLATE_MAX_RATIO 1032 /* one byte of deflate data never yields more than this */
+#define NSLOT 4                /* chunks in flight between the inflating thread and the reader */
+#define SLOT_CAP ((size_t)4 << 20)
+#define THREAD_MIN ((int64_t)8 << 20) /* gzip files from this size are inflated in a thread */
+
+/* Background inflation: the thread fills slots in order, the reader copies them out in order.
+ * A slot with len 0 ends the stream: code 0 at the clean end, else the error in err. */
+typedef struct slot {
+	char *data;
+	size_t len, pos;
+	int ready, code;
+} slot;
+
+typedef struct inflater {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	slot sl[NSLOT];
+	int head, tail, stop;
+	scuot_err err;
+} inflater;
 
 /*  buf:  [consumed | beg ... current data ... end | free ... cap] + 1 spare byte for a NUL
  *  Lines are returned in place: the '\n' (or the byte after the last line) becomes the NUL. */
@@ -39,6 +61,8 @@ struct scuot_stream {
 	int err;    /* sticky error code */
 	int64_t lineno;
 	size_t max_line;
+	inflater *th; /* running background inflation, or NULL */
+	int threaded; /* use a background thread for this stream */
 };
 
 /* Raw bytes from the file or memory into dst: count, 0 at end, or a negative code. */
@@ -92,11 +116,10 @@ static int gz_corrupt(scuot_stream *s, scuot_err *e)
 	                     s->name, (unsigned long long)at, s->zs.msg ? s->zs.msg : "invalid deflate data");
 }
 
-/* Inflate into buf[end..cap): bytes added, 0 at the clean end of the last member, or a negative code.
- * Between members, zero bytes (tape padding, as gzip tolerates) are skipped. */
-static int64_t fill_gz(scuot_stream *s, scuot_err *e)
+/* Inflate into dst[0..room): bytes written, 0 at the clean end of the last member, or a negative
+ * code.  Between members, zero bytes (tape padding, as gzip tolerates) are skipped. */
+static int64_t inflate_into(scuot_stream *s, char *dst, size_t room, scuot_err *e)
 {
-	size_t room = s->cap - s->end;
 	if (room > UINT_MAX)
 		room = UINT_MAX;
 	for (;;) {
@@ -125,11 +148,10 @@ static int64_t fill_gz(scuot_stream *s, scuot_err *e)
 				return gz_corrupt(s, e);
 			s->in_member = 1;
 		}
-		s->zs.next_out = (unsigned char *)s->buf + s->end;
+		s->zs.next_out = (unsigned char *)dst;
 		s->zs.avail_out = (uInt)room;
 		int ret = inflate(&s->zs, Z_NO_FLUSH);
 		size_t got = room - s->zs.avail_out;
-		s->end += got;
 		if (ret == Z_STREAM_END)
 			s->in_member = 0;
 		else if (ret == Z_MEM_ERROR)
@@ -142,13 +164,121 @@ static int64_t fill_gz(scuot_stream *s, scuot_err *e)
 	}
 }
 
+static void *inflater_main(void *arg)
+{
+	scuot_stream *s = arg;
+	inflater *t = s->th;
+	for (;;) {
+		slot *sl = &t->sl[t->tail];
+		pthread_mutex_lock(&t->mu);
+		while (sl->ready && !t->stop)
+			pthread_cond_wait(&t->cv, &t->mu);
+		int stop = t->stop;
+		pthread_mutex_unlock(&t->mu);
+		if (stop)
+			break;
+		int64_t r = inflate_into(s, sl->data, SLOT_CAP, &t->err);
+		pthread_mutex_lock(&t->mu);
+		sl->len = r > 0 ? (size_t)r : 0;
+		sl->pos = 0;
+		sl->code = r < 0 ? (int)r : 0;
+		sl->ready = 1;
+		t->tail = (t->tail + 1) % NSLOT;
+		pthread_cond_broadcast(&t->cv);
+		pthread_mutex_unlock(&t->mu);
+		if (r <= 0)
+			break;
+	}
+	return NULL;
+}
+
+static void inflater_free(inflater *t)
+{
+	for (int k = 0; k < NSLOT; k++)
+		free(t->sl[k].data);
+	free(t);
+}
+
+/* Stop and join the background thread, if any. */
+static void inflater_stop(scuot_stream *s)
+{
+	inflater *t = s->th;
+	if (!t)
+		return;
+	pthread_mutex_lock(&t->mu);
+	t->stop = 1;
+	pthread_cond_broadcast(&t->cv);
+	pthread_mutex_unlock(&t->mu);
+	pthread_join(t->th, NULL);
+	pthread_mutex_destroy(&t->mu);
+	pthread_cond_destroy(&t->cv);
+	inflater_free(t);
+	s->th = NULL;
+}
+
+/* Start the background thread: 0, or -1 (the caller then inflates in place). */
+static int inflater_start(scuot_stream *s)
+{
+	inflater *t = scuot_alloc(1, sizeof *t, 1, "inflate thread", NULL);
+	if (!t)
+		return -1;
+	for (int k = 0; k < NSLOT; k++)
+		if (!(t->sl[k].data = scuot_alloc(SLOT_CAP, 1, 0, "inflate buffer", NULL))) {
+			inflater_free(t);
+			return -1;
+		}
+	pthread_mutex_init(&t->mu, NULL);
+	pthread_cond_init(&t->cv, NULL);
+	s->th = t;
+	if (pthread_create(&t->th, NULL, inflater_main, s) != 0) {
+		pthread_mutex_destroy(&t->mu);
+		pthread_cond_destroy(&t->cv);
+		inflater_free(t);
+		s->th = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Copy the next inflated bytes from the thread's slots into dst[0..room). */
+static int64_t inflater_take(scuot_stream *s, char *dst, size_t room, scuot_err *e)
+{
+	inflater *t = s->th;
+	slot *sl = &t->sl[t->head];
+	pthread_mutex_lock(&t->mu);
+	while (!sl->ready)
+		pthread_cond_wait(&t->cv, &t->mu);
+	pthread_mutex_unlock(&t->mu);
+	if (sl->len == 0) { /* end or error: the slot stays, so later calls repeat the answer */
+		if (sl->code < 0)
+			scuot_err_set(e, t->err.code, "%s", t->err.msg);
+		return sl->code;
+	}
+	size_t k = sl->len - sl->pos < room ? sl->len - sl->pos : room;
+	memcpy(dst, sl->data + sl->pos, k);
+	sl->pos += k;
+	if (sl->pos == sl->len) {
+		pthread_mutex_lock(&t->mu);
+		sl->ready = 0;
+		t->head = (t->head + 1) % NSLOT;
+		pthread_cond_broadcast(&t->cv);
+		pthread_mutex_unlock(&t->mu);
+	}
+	return (int64_t)k;
+}
+
 /* Append decompressed bytes to buf (end < cap): count, 0 at the end, or a negative code. */
 static int64_t fill(scuot_stream *s, scuot_err *e)
 {
 	size_t old = s->end;
 	int64_t r;
 	if (s->gz) {
-		r = fill_gz(s, e);
+		if (s->threaded && !s->th && inflater_start(s) < 0)
+			s->threaded = 0; /* no thread: inflate in place */
+		r = s->th ? inflater_take(s, s->buf + s->end, s->cap - s->end, e)
+		          : inflate_into(s, s->buf + s->end, s->cap - s->end, e);
+		if (r > 0)
+			s->end += (size_t)r;
 	} else if (s->src_eof) {
 		r = 0;
 	} else {
@@ -169,6 +299,7 @@ static int64_t fill(scuot_stream *s, scuot_err *e)
 /* Read the first raw bytes and decide between gzip and plain text. */
 static int stream_start(scuot_stream *s, scuot_err *e)
 {
+	inflater_stop(s);
 	s->beg = s->end = 0;
 	s->nul = NONE;
 	s->eof = s->src_eof = s->in_member = 0;
@@ -205,6 +336,7 @@ static int stream_start(scuot_stream *s, scuot_err *e)
 		}
 	}
 	if (s->gz) {
+		s->threaded = s->fd >= 0 && (s->src_size < 0 || s->src_size >= THREAD_MIN);
 		if (!s->zinit) {
 			if (inflateInit2(&s->zs, 15 + 32) != Z_OK)
 				return scuot_err_set(e, SCUOT_ENOMEM, "%s: cannot initialise zlib", s->name);
@@ -420,6 +552,7 @@ void scuot_stream_close(scuot_stream *s)
 {
 	if (!s)
 		return;
+	inflater_stop(s);
 	if (s->zinit)
 		inflateEnd(&s->zs);
 	if (s->fd >= 0)

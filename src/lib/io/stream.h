@@ -1,5 +1,7 @@
 /* stream.h -- line reading from plain or gzip-compressed files and memory buffers.
- * Compression is detected from the magic bytes, not the file name; corrupt or truncated gzip is an error. */
+ * Compression is detected from the magic bytes, not the file name; corrupt or truncated gzip is an error.
+ * A gzip file of 8 MiB or more is inflated by a background thread (16 MiB of buffers) while the caller
+ * parses; the thread ends at close or rewind.  A stream must not be used from two threads at once. */
 #ifndef SCUOT_IO_STREAM_H
 #define SCUOT_IO_STREAM_H
 
