@@ -118,8 +118,8 @@ Test(opts, lists_parse_strictly, .init = quiet)
 	const char *bad_cells[] = { "0", "-5", "1.5", "10,abc" };
 	for (size_t i = 0; i < sizeof bad_cells / sizeof *bad_cells; i++) {
 		memset(&e, 0, sizeof e);
-		cr_assert_eq(scuot_sim_opts_set_cells(&o, bad_cells[i], &e), SCUOT_EUSAGE, "cells '%s' accepted",
-		             bad_cells[i]);
+		cr_assert_eq(scuot_sim_opts_set_cells(&o, bad_cells[i], &e), SCUOT_EUSAGE,
+		             "cells '%s' accepted", bad_cells[i]);
 		cr_assert(strstr(e.msg, "--cells"), "message for '%s': %s", bad_cells[i], e.msg);
 	}
 }
@@ -128,12 +128,14 @@ Test(opts, check_rejects_bad_values, .init = quiet)
 {
 	struct {
 		const char *what, *want;
-	} cases[] = { { "lineages=1", "--lineages" },       { "days decreasing", "--days" },
-		      { "cells > particles/4", "--particles" }, { "dt=0.2", "--dt" },
-		      { "dispersion=-1", "--dispersion" },   { "cells list length", "--cells" },
-		      { "prolif>genes", "--prolif-genes" },  { "dropout=1.5", "--dropout" },
-		      { "contrast=0.5", "--growth-contrast" }, { "latent_dims=11", "--latent-dims" },
-		      { "dt too large for rates", "--dt" },  { "progenitor birth < 0", "--progenitor-growth" } };
+	} cases[] = {
+		{ "lineages=1", "--lineages" },           { "days decreasing", "--days" },
+		{ "cells > particles/4", "--particles" }, { "dt=0.2", "--dt" },
+		{ "dispersion=-1", "--dispersion" },      { "cells list length", "--cells" },
+		{ "prolif>genes", "--prolif-genes" },     { "dropout=1.5", "--dropout" },
+		{ "contrast=0.5", "--growth-contrast" },  { "latent_dims=11", "--latent-dims" },
+		{ "dt too large for rates", "--dt" },     { "progenitor birth < 0", "--progenitor-growth" }
+	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		scuot_sim_opts o;
 		scuot_err e = { 0 };
@@ -154,11 +156,12 @@ Test(opts, check_rejects_bad_values, .init = quiet)
 		}
 		int ret = scuot_sim_opts_check(&o, &e);
 		cr_assert_eq(ret, SCUOT_EUSAGE, "%s: returned %d, expected SCUOT_EUSAGE", cases[i].what, ret);
-		cr_assert(strstr(e.msg, cases[i].want), "%s: message '%s' does not name %s", cases[i].what, e.msg,
-		          cases[i].want);
+		cr_assert(strstr(e.msg, cases[i].want), "%s: message '%s' does not name %s", cases[i].what,
+		          e.msg, cases[i].want);
 		scuot_adata *a = NULL;
 		memset(&e, 0, sizeof e);
-		cr_assert_eq(scuot_sim_run(&o, &a, &e), SCUOT_EUSAGE, "%s: scuot_sim_run accepted it", cases[i].what);
+		cr_assert_eq(scuot_sim_run(&o, &a, &e), SCUOT_EUSAGE, "%s: scuot_sim_run accepted it",
+		             cases[i].what);
 		cr_assert_null(a);
 	}
 }
@@ -183,7 +186,8 @@ Test(run, layout_of_the_result, .init = quiet)
 	cr_assert_str_eq(lin->cats[0], "progenitor");
 	for (int64_t i = 0; i < a->n_obs; i++) {
 		double want_day = i < 100 ? 0 : i < 200 ? 1 : 2.5;
-		cr_assert_eq(day->f[i], want_day, "cell %lld: day %g, expected %g", (long long)i, day->f[i], want_day);
+		cr_assert_eq(day->f[i], want_day, "cell %lld: day %g, expected %g", (long long)i, day->f[i],
+		             want_day);
 		cr_assert(i < 200 ? desc->f[i] > 0 : isnan(desc->f[i]), "cell %lld: expected_descendants %g",
 		          (long long)i, desc->f[i]);
 		cr_assert_float_eq(g->f[i], b->f[i] - d->f[i], 1e-12);
@@ -198,8 +202,8 @@ Test(run, layout_of_the_result, .init = quiet)
 		cr_assert_eq(prol->b[j], !strcmp(prog->cats[prog->codes[j]], "proliferation"));
 	}
 	cr_assert_eq(nprol, 20);
-	cr_assert(first_half > 0 && first_half < 20, "proliferation genes are not shuffled: %d in the first half",
-	          first_half);
+	cr_assert(first_half > 0 && first_half < 20,
+	          "proliferation genes are not shuffled: %d in the first half", first_half);
 	const scuot_mat *lat = scuot_adata_get_obsm(a, "X_latent");
 	cr_assert_not_null(lat);
 	cr_assert_eq(lat->ncol, 3);
@@ -257,12 +261,13 @@ Test(growth, lineages_grow_at_their_configured_rates, .init = quiet)
 	o.threads = 2;
 	scuot_adata *a = run(&o);
 	const scuot_uns *mass = uns_sim(a, "population_mass");
-	cr_assert_lt(mass->arr[0] / (mass->arr[1] + mass->arr[2] + mass->arr[3]), 1e-6, "progenitors left: %g",
-	             mass->arr[0]);
+	cr_assert_lt(mass->arr[0] / (mass->arr[1] + mass->arr[2] + mass->arr[3]), 1e-6,
+	             "progenitors left: %g", mass->arr[0]);
 	for (int k = 1; k <= 3; k++) {
 		double r = scuot_sim_lineage_growth(&o, k), want = log1p(r * o.dt) / o.dt;
 		double got = log(mass->arr[4 + k] / mass->arr[k]) / 2.0;
-		cr_assert(fabs(got - want) < 0.035, "lineage %s: realised rate %.4f per day, configured %.4f (r = %g)",
+		cr_assert(fabs(got - want) < 0.035,
+		          "lineage %s: realised rate %.4f per day, configured %.4f (r = %g)",
 		          scuot_sim_lineage_name(k), got, want, r);
 	}
 	/* The slowest lineage grows growth_contrast times slower than A. */
@@ -295,8 +300,8 @@ Test(growth, expected_descendants_match_population_growth, .init = quiet)
 		for (int i = di * 1000; i < (di + 1) * 1000; i++)
 			mean += desc->f[i] / 1000;
 		cr_assert(fabs(mean / (m1 / m0) - 1) < 0.04,
-		          "day %g: mean expected descendants %.4f, realised population growth %.4f", o.days[di], mean,
-		          m1 / m0);
+		          "day %g: mean expected descendants %.4f, realised population growth %.4f",
+		          o.days[di], mean, m1 / m0);
 	}
 	scuot_adata_free(a);
 }
@@ -305,7 +310,9 @@ Test(nb, draws_have_the_requested_mean_and_variance, .init = quiet)
 {
 	scuot_err e = { 0 };
 	gsl_rng *r = scuot_rng_new(11, 0, &e);
-	const double cases[][3] = { { 0.5, 0.2, 0 }, { 5, 0.2, 0 }, { 20, 0.5, 0 }, { 10, 0, 0 }, { 2, 0, 0.6 } };
+	const double cases[][3] = {
+		{ 0.5, 0.2, 0 }, { 5, 0.2, 0 }, { 20, 0.5, 0 }, { 10, 0, 0 }, { 2, 0, 0.6 }
+	};
 	const int n = 200000;
 	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
 		double mu = cases[c][0], phi = cases[c][1], drop = cases[c][2], s = 0, s2 = 0, zeros = 0;
@@ -317,14 +324,16 @@ Test(nb, draws_have_the_requested_mean_and_variance, .init = quiet)
 		double pi = drop / (1 + mu), want_mean = (1 - pi) * mu;
 		/* zero-inflated NB: Var = (1 - pi)(mu + phi mu^2) + pi (1 - pi) mu^2 */
 		double want_var = (1 - pi) * (mu + phi * mu * mu) + pi * (1 - pi) * mu * mu;
-		cr_assert(fabs(mean - want_mean) < 5 * sqrt(want_var / n), "mu %g phi %g dropout %g: mean %.4f, expected %.4f",
-		          mu, phi, drop, mean, want_mean);
-		cr_assert(fabs(var / want_var - 1) < 0.04, "mu %g phi %g dropout %g: variance %.4f, expected %.4f", mu,
-		          phi, drop, var, want_var);
+		cr_assert(fabs(mean - want_mean) < 5 * sqrt(want_var / n),
+		          "mu %g phi %g dropout %g: mean %.4f, expected %.4f", mu, phi, drop, mean,
+		          want_mean);
+		cr_assert(fabs(var / want_var - 1) < 0.04,
+		          "mu %g phi %g dropout %g: variance %.4f, expected %.4f", mu, phi, drop, var,
+		          want_var);
 		if (drop > 0) {
 			double want_zero = pi + (1 - pi) * exp(-mu);
-			cr_assert(fabs(zeros / n - want_zero) < 0.005, "zero fraction %.4f, expected %.4f", zeros / n,
-			          want_zero);
+			cr_assert(fabs(zeros / n - want_zero) < 0.005, "zero fraction %.4f, expected %.4f",
+			          zeros / n, want_zero);
 		}
 	}
 	gsl_rng_free(r);
@@ -365,7 +374,8 @@ static double pearson(const double *x, const double *y, int n)
 	for (int i = 0; i < n; i++)
 		mx += x[i] / n, my += y[i] / n;
 	for (int i = 0; i < n; i++)
-		sxy += (x[i] - mx) * (y[i] - my), sxx += (x[i] - mx) * (x[i] - mx), syy += (y[i] - my) * (y[i] - my);
+		sxy += (x[i] - mx) * (y[i] - my), sxx += (x[i] - mx) * (x[i] - mx),
+		    syy += (y[i] - my) * (y[i] - my);
 	return sxy / sqrt(sxx * syy);
 }
 
@@ -389,7 +399,8 @@ Test(prolif, proliferation_genes_track_growth, .init = quiet)
 	const scuot_col *g = col(&a->obs, "growth_rate"), *lin = col(&a->obs, "lineage");
 	const scuot_col *prol = col(&a->var, "is_proliferation_gene");
 	double *logx = calloc((size_t)n * G, sizeof *logx), *score = calloc(n, sizeof *score);
-	double *gs = calloc(n, sizeof *gs), *col_g = calloc(n, sizeof *col_g), *corr = calloc(G, sizeof *corr);
+	double *gs = calloc(n, sizeof *gs), *col_g = calloc(n, sizeof *col_g),
+	       *corr = calloc(G, sizeof *corr);
 	cr_assert(logx && score && gs && col_g && corr);
 	for (int i = 0; i < n; i++) {
 		double tot = 0;
@@ -427,7 +438,8 @@ Test(prolif, proliferation_genes_track_growth, .init = quiet)
 		hits += prol->b[best];
 		corr[best] = -3;
 	}
-	cr_assert_geq(hits, 25, "%d of the 30 genes most correlated with growth in lineage A are proliferation genes",
+	cr_assert_geq(hits, 25,
+	              "%d of the 30 genes most correlated with growth in lineage A are proliferation genes",
 	              hits);
 	free(logx), free(score), free(gs), free(col_g), free(corr);
 	scuot_adata_free(a);
@@ -464,13 +476,15 @@ Test(tables, truth_files_are_written, .init = quiet)
 	unlink(path);
 	snprintf(path, sizeof path, "%s/truth.tsv", dir);
 	cr_assert_eq(count_lines(path, head, sizeof head), 301);
-	cr_assert_str_eq(head, "id\tday\tlineage\tbranch_progress\tprolif_program\tlatent_1\tlatent_2\tgrowth_rate\t"
-	                       "birth_rate\tdeath_rate\texpected_descendants\tlibrary_size\n");
+	cr_assert_str_eq(
+	    head, "id\tday\tlineage\tbranch_progress\tprolif_program\tlatent_1\tlatent_2\tgrowth_rate\t"
+	          "birth_rate\tdeath_rate\texpected_descendants\tlibrary_size\n");
 	unlink(path);
 	snprintf(path, sizeof path, "%s/genes_truth.tsv", dir);
 	cr_assert_eq(count_lines(path, head, sizeof head), 201);
-	cr_assert_str_eq(head, "id\tgene_name\tprogram\tis_proliferation\tbaseline\tprolif_loading\tloading_1\t"
-	                       "loading_2\n");
+	cr_assert_str_eq(head,
+	                 "id\tgene_name\tprogram\tis_proliferation\tbaseline\tprolif_loading\tloading_1\t"
+	                 "loading_2\n");
 	unlink(path);
 	cr_assert_eq(rmdir(dir), 0, "temporaries left in %s", dir);
 	/* An object that is not a simulator result is refused. */

@@ -45,9 +45,9 @@ typedef struct model {
 	const scuot_sim_opts *o;
 	int d, L, G;
 	double dt, sqdt, dtau, p_commit, sig_p;
-	double r[SCUOT_SIM_MAX_LINEAGES + 1];                   /* net rates r_k */
-	double u[SCUOT_SIM_MAX_LINEAGES + 1][2];                /* branch directions */
-	double v[SCUOT_SIM_MAX_LINEAGES + 1][2];                /* their normals */
+	double r[SCUOT_SIM_MAX_LINEAGES + 1];                     /* net rates r_k */
+	double u[SCUOT_SIM_MAX_LINEAGES + 1][2];                  /* branch directions */
+	double v[SCUOT_SIM_MAX_LINEAGES + 1][2];                  /* their normals */
 	double c[SCUOT_SIM_MAX_LINEAGES + 1][SCUOT_SIM_MAX_DIMS]; /* branch ends in dimensions >= 3 */
 	double *base, *w, *lam; /* per gene: baseline, weight on its axis, proliferation loading */
 	int *prog;              /* per gene: PROG_PROLIF, axis 1..d, or d + 1 */
@@ -93,8 +93,9 @@ static int model_init(model *m, const scuot_sim_opts *o, scuot_err *e)
 	 * shuffled so that a gene's position says nothing about its program. */
 	int n_state = (int)lround(o->state_genes * (G - o->n_prolif_genes));
 	for (int j = 0; j < G; j++)
-		m->prog[j] = j < o->n_prolif_genes ? PROG_PROLIF
-		           : j < o->n_prolif_genes + n_state ? 1 + (j - o->n_prolif_genes) % d : d + 1;
+		m->prog[j] = j < o->n_prolif_genes             ? PROG_PROLIF
+		             : j < o->n_prolif_genes + n_state ? 1 + (j - o->n_prolif_genes) % d
+		                                               : d + 1;
 	gsl_ran_shuffle(r, m->prog, (size_t)G, sizeof *m->prog);
 	for (int j = 0; j < G; j++) {
 		m->base[j] = gsl_ran_gaussian(r, 1.0) * o->baseline_sd;
@@ -260,8 +261,8 @@ static int pop_step(pop *P, const model *m, int64_t step, gsl_rng **rr, int nt, 
 	P->a = P->buf, P->buf = t, P->n = k;
 	if (k == 0)
 		return scuot_err_set(e, SCUOT_ENUMERIC,
-		                     "the simulated population died out at day %g; lower --death or raise the growth "
-		                     "rates or --particles",
+		                     "the simulated population died out at day %g; lower --death or raise "
+		                     "the growth rates or --particles",
 		                     step * m->dt);
 	if (k > o->particles) {
 		int64_t keep = o->particles / 2;
@@ -302,7 +303,8 @@ static int64_t express(const model *m, const particle *q, gsl_rng *r, double *et
                        double *libsize)
 {
 	const scuot_sim_opts *o = m->o;
-	double mx = -INFINITY, z = 0, lib = o->library_size * exp(o->library_sdlog * gsl_ran_gaussian(r, 1.0));
+	double mx = -INFINITY, z = 0,
+	       lib = o->library_size * exp(o->library_sdlog * gsl_ran_gaussian(r, 1.0));
 	int64_t nnz = 0;
 	for (int j = 0; j < m->G; j++) {
 		double v = m->base[j];
@@ -411,7 +413,8 @@ static char **numbered_labels(const char *prefix, int64_t n, scuot_err *e)
 static int build_var(scuot_adata *a, const model *m, scuot_err *e)
 {
 	const int G = m->G, d = m->d;
-	char **ids = numbered_labels("g", G, e), *cats[SCUOT_SIM_MAX_DIMS + 2], names[SCUOT_SIM_MAX_DIMS + 2][24];
+	char **ids = numbered_labels("g", G, e), *cats[SCUOT_SIM_MAX_DIMS + 2],
+	     names[SCUOT_SIM_MAX_DIMS + 2][24];
 	int32_t *codes = NULL;
 	scuot_mat *load = NULL;
 	scuot_col *c;
@@ -452,7 +455,8 @@ static int build_var(scuot_adata *a, const model *m, scuot_err *e)
 	}
 	for (int j = 0; j < G; j++)
 		c->b[j] = m->prog[j] == PROG_PROLIF;
-	if ((ret = add_float(&a->var, "baseline", m->base, e)) || (ret = add_float(&a->var, "prolif_loading", m->lam, e)))
+	if ((ret = add_float(&a->var, "baseline", m->base, e)) ||
+	    (ret = add_float(&a->var, "prolif_loading", m->lam, e)))
 		goto done;
 	a->varm = scuot_alloc(1, sizeof *a->varm, 1, "varm", e);
 	if (!a->varm || !(a->varm[0].key = scuot_strdup("latent_loadings", e))) {
@@ -509,10 +513,9 @@ static int build_uns(scuot_adata *a, const model *m, const double *mass, scuot_e
 		    { "dt", o->dt, 0 },
 		    { "particles", (double)o->particles, 1 },
 		    { "mc_paths", o->mc_paths, 1 } };
-	if (scuot_uns_set_str(s, "model",
-	                      "latent branching SDE (Euler-Maruyama) with birth/death, negative-binomial counts; "
-	                      "see data/FORMATS.md, section scuot-simulate outputs",
-	                      e))
+	static const char summary[] = "latent branching SDE (Euler-Maruyama) with birth/death, "
+	                              "negative-binomial counts; see data/FORMATS.md, scuot-simulate outputs";
+	if (scuot_uns_set_str(s, "model", summary, e))
 		return e->code;
 	for (size_t i = 0; i < sizeof num / sizeof num[0]; i++)
 		if (scuot_uns_set_num(s, num[i].key, num[i].v, num[i].is_int, e))
@@ -595,8 +598,10 @@ static int build_obs(scuot_adata *a, const model *m, const sampled *S, scuot_err
 		goto done;
 	for (int64_t i = 0; i < n; i++)
 		tmp[i] = S->q[i].p;
-	if ((ret = add_float(&a->obs, "prolif_program", tmp, e)) || (ret = add_float(&a->obs, "growth_rate", S->g, e)) ||
-	    (ret = add_float(&a->obs, "birth_rate", S->b, e)) || (ret = add_float(&a->obs, "death_rate", S->dr, e)) ||
+	if ((ret = add_float(&a->obs, "prolif_program", tmp, e)) ||
+	    (ret = add_float(&a->obs, "growth_rate", S->g, e)) ||
+	    (ret = add_float(&a->obs, "birth_rate", S->b, e)) ||
+	    (ret = add_float(&a->obs, "death_rate", S->dr, e)) ||
 	    (ret = add_float(&a->obs, "expected_descendants", S->desc, e)) ||
 	    (ret = add_float(&a->obs, "library_size", S->lib, e)))
 		goto done;
@@ -670,7 +675,8 @@ static int finish_cells(const model *m, sampled *S, const int64_t *tstep, int nt
 			S->g[i] = S->b[i] - S->dr[i];
 			S->desc[i] = NAN;
 			if (di + 1 < o->n_days) {
-				scuot_rng_reseed(r, o->seed, stream_id(ST_MC, (uint64_t)i >> 24, (uint64_t)i));
+				scuot_rng_reseed(r, o->seed,
+				                 stream_id(ST_MC, (uint64_t)i >> 24, (uint64_t)i));
 				S->desc[i] = expected_descendants(m, &S->q[i], tstep[di + 1] - tstep[di], r);
 			}
 			scuot_rng_reseed(r, o->seed, stream_id(ST_EXPR, (uint64_t)i >> 24, (uint64_t)i));
@@ -690,7 +696,8 @@ static int finish_cells(const model *m, sampled *S, const int64_t *tstep, int nt
 		scuot_progress_update(prog, c1);
 	}
 	if (failed)
-		ret = scuot_err_set(e, SCUOT_ENOMEM, "out of memory storing the counts of %lld cells", (long long)S->n);
+		ret = scuot_err_set(e, SCUOT_ENOMEM, "out of memory storing the counts of %lld cells",
+		                    (long long)S->n);
 done:
 	scuot_progress_finish(prog);
 	for (int t = 0; t < nt; t++) {
@@ -745,8 +752,8 @@ int scuot_sim_run(const scuot_sim_opts *o, scuot_adata **out, scuot_err *e)
 	rr = scuot_alloc((size_t)nt, sizeof *rr, 1, "random streams", e);
 	pick = scuot_alloc((size_t)(o->particles / 4 + 1), sizeof *pick, 0, "snapshot", e);
 	all = scuot_alloc((size_t)o->particles, sizeof *all, 0, "snapshot", e);
-	if (!S.q || !S.day || !S.g || !S.b || !S.dr || !S.desc || !S.lib || !S.nnz || !S.idx || !S.val || !mass ||
-	    !rr || !pick || !all) {
+	if (!S.q || !S.day || !S.g || !S.b || !S.dr || !S.desc || !S.lib || !S.nnz || !S.idx || !S.val ||
+	    !mass || !rr || !pick || !all) {
 		ret = e ? e->code : SCUOT_ENOMEM;
 		goto done;
 	}
@@ -758,8 +765,8 @@ int scuot_sim_run(const scuot_sim_opts *o, scuot_adata **out, scuot_err *e)
 	if ((ret = pop_init(&P, &m, rr, nt, e)))
 		goto done;
 	have_pop = 1;
-	scuot_log_info("simulating %d lineages from day 0 to %g in steps of %g with up to %lld particles", m.L,
-	               o->days[o->n_days - 1], o->dt, (long long)o->particles);
+	scuot_log_info("simulating %d lineages from day 0 to %g in steps of %g with up to %lld particles",
+	               m.L, o->days[o->n_days - 1], o->dt, (long long)o->particles);
 	prog = scuot_progress_new("simulating", tstep[o->n_days - 1]);
 	for (int64_t step = 0, di = 0; di < o->n_days; di++) {
 		for (; step < tstep[di]; step++) {
@@ -798,8 +805,9 @@ int scuot_sim_run(const scuot_sim_opts *o, scuot_adata **out, scuot_err *e)
 		ret = e ? e->code : SCUOT_ENOMEM;
 		goto done;
 	}
-	if ((ret = build_X(a, &S, m.G, e)) || (ret = build_obs(a, &m, &S, e)) || (ret = build_var(a, &m, e)) ||
-	    (ret = build_uns(a, &m, mass, e)) || (ret = scuot_adata_check(a, e)))
+	if ((ret = build_X(a, &S, m.G, e)) || (ret = build_obs(a, &m, &S, e)) ||
+	    (ret = build_var(a, &m, e)) || (ret = build_uns(a, &m, mass, e)) ||
+	    (ret = scuot_adata_check(a, e)))
 		goto done;
 	*out = a;
 	a = NULL;

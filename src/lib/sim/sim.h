@@ -61,33 +61,33 @@ extern "C" {
 
 /* Options of scuot_sim_run; scuot_sim_opts_init gives every default (in brackets). Rates are per day. */
 typedef struct scuot_sim_opts {
-	uint64_t seed;         /* random seed [0] */
-	int threads;           /* OpenMP threads, 0: scuot_threads_get() [0]; never changes the result */
+	uint64_t seed; /* random seed [0] */
+	int threads;   /* OpenMP threads, 0: scuot_threads_get() [0]; never changes the result */
 	/* sampling */
-	int n_days;                            /* number of snapshot days [5] */
-	double days[SCUOT_SIM_MAX_DAYS];       /* snapshot days, strictly increasing, >= 0 [0,2,4,6,8] */
-	int n_cells;                           /* entries in cells: 1 (every day) or n_days [1] */
-	int64_t cells[SCUOT_SIM_MAX_DAYS];     /* cells drawn per snapshot [300] */
-	int n_genes;                           /* genes [1000] */
-	int n_prolif_genes;                    /* proliferation-program genes [50] */
-	double state_genes;                    /* fraction of the other genes that read the latent state [0.6] */
+	int n_days;                        /* number of snapshot days [5] */
+	double days[SCUOT_SIM_MAX_DAYS];   /* snapshot days, strictly increasing, >= 0 [0,2,4,6,8] */
+	int n_cells;                       /* entries in cells: 1 (every day) or n_days [1] */
+	int64_t cells[SCUOT_SIM_MAX_DAYS]; /* cells drawn per snapshot [300] */
+	int n_genes;                       /* genes [1000] */
+	int n_prolif_genes;                /* proliferation-program genes [50] */
+	double state_genes;                /* fraction of the other genes that read the latent state [0.6] */
 	/* lineages and latent dynamics */
-	int lineages;          /* lineages L after the progenitor state [2] */
-	int latent_dims;       /* latent dimensions d [3] */
-	double commit_rate;    /* progenitor commitment rate [0.4] */
-	double branch_time;    /* days to run a branch from tau = 0 to 1 [5] */
-	double branch_length;  /* R, latent distance from progenitor to branch end [4] */
-	double curvature;      /* bend of the branches, relative to R [0.25] */
-	double relax;          /* pull towards the branch curve [2] */
-	double noise;          /* latent diffusion coefficient [0.6] */
-	double prolif_relax;   /* mean reversion of the proliferation program [1] */
-	double prolif_sd;      /* stationary standard deviation of the program [1] */
+	int lineages;         /* lineages L after the progenitor state [2] */
+	int latent_dims;      /* latent dimensions d [3] */
+	double commit_rate;   /* progenitor commitment rate [0.4] */
+	double branch_time;   /* days to run a branch from tau = 0 to 1 [5] */
+	double branch_length; /* R, latent distance from progenitor to branch end [4] */
+	double curvature;     /* bend of the branches, relative to R [0.25] */
+	double relax;         /* pull towards the branch curve [2] */
+	double noise;         /* latent diffusion coefficient [0.6] */
+	double prolif_relax;  /* mean reversion of the proliferation program [1] */
+	double prolif_sd;     /* stationary standard deviation of the program [1] */
 	/* growth */
-	double growth;             /* net growth rate of lineage A, the fastest [0.6] */
-	double growth_contrast;    /* lineage A rate / rate of the slowest lineage [2] */
-	double progenitor_growth;  /* net growth rate of progenitors [0.4] */
-	double death;              /* death rate of every cell [0.1] */
-	double prolif_effect;      /* 0: birth ignores the program, 1: fully modulated [1] */
+	double growth;            /* net growth rate of lineage A, the fastest [0.6] */
+	double growth_contrast;   /* lineage A rate / rate of the slowest lineage [2] */
+	double progenitor_growth; /* net growth rate of progenitors [0.4] */
+	double death;             /* death rate of every cell [0.1] */
+	double prolif_effect;     /* 0: birth ignores the program, 1: fully modulated [1] */
 	/* expression */
 	double library_size;   /* median UMIs per cell [3000] */
 	double library_sdlog;  /* sd of log library size [0.35] */
@@ -97,9 +97,9 @@ typedef struct scuot_sim_opts {
 	double prolif_loading; /* scale of the proliferation loadings [1] */
 	double baseline_sd;    /* sd of the log baseline expression [1.2] */
 	/* numerics */
-	double dt;             /* Euler-Maruyama step in days [0.01] */
-	int64_t particles;     /* particle cap; the population stays in [particles/4, particles] [20000] */
-	int mc_paths;          /* K, continuations per sampled cell for expected descendants [100] */
+	double dt;         /* Euler-Maruyama step in days [0.01] */
+	int64_t particles; /* particle cap; the population stays in [particles/4, particles] [20000] */
+	int mc_paths;      /* K, continuations per sampled cell for expected descendants [100] */
 } scuot_sim_opts;
 
 /* Fill o with every default. */
@@ -138,7 +138,8 @@ SCUOT_EXPORT int scuot_sim_run(const scuot_sim_opts *o, scuot_adata **out, scuot
  * latent_1..latent_d, growth_rate, birth_rate, death_rate, expected_descendants, library_size) and
  * genes_truth.tsv (id, gene_name, program, is_proliferation, baseline, prolif_loading,
  * loading_1..loading_d).  SCUOT_EIO on write failure, SCUOT_EINPUT if a is not a simulator result. */
-SCUOT_EXPORT int scuot_sim_write_tables(const scuot_adata *a, const char *dir, scuot_err *e) SCUOT_RESULT_USED;
+SCUOT_EXPORT int scuot_sim_write_tables(const scuot_adata *a, const char *dir,
+                                        scuot_err *e) SCUOT_RESULT_USED;
 
 #ifdef __cplusplus
 }

@@ -65,8 +65,9 @@ double scuot_sim_lineage_growth(const scuot_sim_opts *o, int k)
 
 const char *scuot_sim_lineage_name(int k)
 {
-	static const char *names[SCUOT_SIM_MAX_LINEAGES + 1] = { "progenitor", "A", "B", "C", "D",
-	                                                         "E",          "F", "G", "H" };
+	static const char *const names[SCUOT_SIM_MAX_LINEAGES + 1] = {
+		"progenitor", "A", "B", "C", "D", "E", "F", "G", "H"
+	};
 	return k >= 0 && k <= SCUOT_SIM_MAX_LINEAGES ? names[k] : "?";
 }
 
@@ -75,31 +76,37 @@ double scuot_sim_prolif_factor(double p, double effect)
 	return 1.0 - effect + 2.0 * effect / (1.0 + exp(-p));
 }
 
-/* Parse a comma-separated list of numbers into v[0..max); returns the count or -1 with e filled. */
+/* Parse a comma-separated list of numbers into v (or iv when integer) [0..max); returns the count, or
+ * -1 with e filled. */
 static int parse_list(const char *opt, const char *list, int integer, double *v, int64_t *iv, int max,
                       scuot_err *e)
 {
 	int n = 0;
 	const char *s = list;
 	char buf[64];
-	if (!list || !*list)
-		return scuot_err_set(e, SCUOT_EUSAGE, "%s: empty list; give numbers separated by commas", opt),
-		       -1;
+	if (!list || !*list) {
+		scuot_err_set(e, SCUOT_EUSAGE, "%s: empty list; give numbers separated by commas", opt);
+		return -1;
+	}
 	for (;;) {
 		const char *comma = strchr(s, ',');
 		size_t len = comma ? (size_t)(comma - s) : strlen(s);
-		if (n == max)
-			return scuot_err_set(e, SCUOT_EUSAGE, "%s: more than %d entries in '%s'", opt, max, list), -1;
-		if (len == 0 || len >= sizeof buf)
-			return scuot_err_set(e, SCUOT_EUSAGE, "%s: entry %d of '%s' is empty or too long", opt, n + 1,
-			                     list),
-			       -1;
+		if (n == max) {
+			scuot_err_set(e, SCUOT_EUSAGE, "%s: more than %d entries in '%s'", opt, max, list);
+			return -1;
+		}
+		if (len == 0 || len >= sizeof buf) {
+			scuot_err_set(e, SCUOT_EUSAGE, "%s: entry %d of '%s' is empty or too long", opt, n + 1, list);
+			return -1;
+		}
 		memcpy(buf, s, len);
 		buf[len] = 0;
-		if (integer ? scuot_parse_int64(buf, 1, INT64_C(100000000), &iv[n]) : scuot_parse_double(buf, &v[n]))
-			return scuot_err_set(e, SCUOT_EUSAGE, "%s: '%s' is not %s", opt, buf,
-			                     integer ? "an integer in [1, 100000000]" : "a finite number"),
-			       -1;
+		if (integer ? scuot_parse_int64(buf, 1, INT64_C(100000000), &iv[n])
+		            : scuot_parse_double(buf, &v[n])) {
+			scuot_err_set(e, SCUOT_EUSAGE, "%s: '%s' is not %s", opt, buf,
+			              integer ? "an integer in [1, 100000000]" : "a finite number");
+			return -1;
+		}
 		n++;
 		if (!comma)
 			break;
@@ -134,8 +141,8 @@ int scuot_sim_opts_set_cells(scuot_sim_opts *o, const char *list, scuot_err *e)
 static int in_range(const char *opt, double v, double lo, int lo_open, double hi, scuot_err *e)
 {
 	if (!isfinite(v) || (lo_open ? v <= lo : v < lo) || v > hi)
-		return scuot_err_set(e, SCUOT_EUSAGE, "%s: %g is outside %s%g, %g]", opt, v, lo_open ? "(" : "[", lo,
-		                     hi);
+		return scuot_err_set(e, SCUOT_EUSAGE, "%s: %g is outside %s%g, %g]", opt, v,
+		                     lo_open ? "(" : "[", lo, hi);
 	return 0;
 }
 
@@ -143,9 +150,11 @@ int scuot_sim_opts_check(const scuot_sim_opts *o, scuot_err *e)
 {
 	int64_t max_cells = 0;
 	if (o->n_days < 1 || o->n_days > SCUOT_SIM_MAX_DAYS)
-		return scuot_err_set(e, SCUOT_EUSAGE, "--days: %d days; give 1 to %d", o->n_days, SCUOT_SIM_MAX_DAYS);
+		return scuot_err_set(e, SCUOT_EUSAGE, "--days: %d days; give 1 to %d", o->n_days,
+		                     SCUOT_SIM_MAX_DAYS);
 	if (o->n_cells != 1 && o->n_cells != o->n_days)
-		return scuot_err_set(e, SCUOT_EUSAGE, "--cells: %d counts for %d days; give one count or one per day",
+		return scuot_err_set(e, SCUOT_EUSAGE,
+		                     "--cells: %d counts for %d days; give one count or one per day",
 		                     o->n_cells, o->n_days);
 	if (in_range("--dt", o->dt, 0, 1, 0.1, e))
 		return SCUOT_EUSAGE;
@@ -153,10 +162,11 @@ int scuot_sim_opts_check(const scuot_sim_opts *o, scuot_err *e)
 		if (in_range("--days", o->days[i], 0, 0, 1e4, e))
 			return SCUOT_EUSAGE;
 		if (i > 0 && llround(o->days[i] / o->dt) <= llround(o->days[i - 1] / o->dt))
-			return scuot_err_set(e, SCUOT_EUSAGE,
-			                     "--days: day %g does not come at least one step (--dt %g) after day %g; "
-			                     "list the days in increasing order",
-			                     o->days[i], o->dt, o->days[i - 1]);
+			return scuot_err_set(
+			    e, SCUOT_EUSAGE,
+			    "--days: day %g does not come at least one step (--dt %g) after day %g; "
+			    "list the days in increasing order",
+			    o->days[i], o->dt, o->days[i - 1]);
 	}
 	for (int i = 0; i < o->n_cells; i++) {
 		if (o->cells[i] < 1 || o->cells[i] > INT64_C(100000000))
@@ -169,10 +179,11 @@ int scuot_sim_opts_check(const scuot_sim_opts *o, scuot_err *e)
 		return scuot_err_set(e, SCUOT_EUSAGE, "--particles: %lld is outside [16, 1000000000]",
 		                     (long long)o->particles);
 	if (max_cells > o->particles / 4)
-		return scuot_err_set(e, SCUOT_EUSAGE,
-		                     "--cells: %lld cells in one snapshot need --particles of at least %lld (4 times as "
-		                     "many; the population never falls below particles/4)",
-		                     (long long)max_cells, (long long)max_cells * 4);
+		return scuot_err_set(
+		    e, SCUOT_EUSAGE,
+		    "--cells: %lld cells in one snapshot need --particles of at least %lld (4 times as "
+		    "many; the population never falls below particles/4)",
+		    (long long)max_cells, (long long)max_cells * 4);
 	if (o->n_genes < 1 || o->n_genes > 1000000)
 		return scuot_err_set(e, SCUOT_EUSAGE, "--genes: %d is outside [1, 1000000]", o->n_genes);
 	if (o->n_prolif_genes < 0 || o->n_prolif_genes > o->n_genes)
@@ -190,24 +201,29 @@ int scuot_sim_opts_check(const scuot_sim_opts *o, scuot_err *e)
 	    in_range("--commit-rate", o->commit_rate, 0, 0, 1e3, e) ||
 	    in_range("--branch-time", o->branch_time, 0, 1, 1e4, e) ||
 	    in_range("--branch-length", o->branch_length, 0, 0, 1e3, e) ||
-	    in_range("--curvature", o->curvature, -10, 0, 10, e) || in_range("--relax", o->relax, 0, 0, 1e3, e) ||
-	    in_range("--noise", o->noise, 0, 0, 1e3, e) || in_range("--prolif-relax", o->prolif_relax, 0, 0, 1e3, e) ||
-	    in_range("--prolif-sd", o->prolif_sd, 0, 0, 1e3, e) || in_range("--growth", o->growth, 0, 0, 100, e) ||
+	    in_range("--curvature", o->curvature, -10, 0, 10, e) ||
+	    in_range("--relax", o->relax, 0, 0, 1e3, e) || in_range("--noise", o->noise, 0, 0, 1e3, e) ||
+	    in_range("--prolif-relax", o->prolif_relax, 0, 0, 1e3, e) ||
+	    in_range("--prolif-sd", o->prolif_sd, 0, 0, 1e3, e) ||
+	    in_range("--growth", o->growth, 0, 0, 100, e) ||
 	    in_range("--growth-contrast", o->growth_contrast, 1, 0, 1e6, e) ||
 	    in_range("--progenitor-growth", o->progenitor_growth, -100, 0, 100, e) ||
-	    in_range("--death", o->death, 0, 0, 100, e) || in_range("--prolif-effect", o->prolif_effect, 0, 0, 1, e) ||
+	    in_range("--death", o->death, 0, 0, 100, e) ||
+	    in_range("--prolif-effect", o->prolif_effect, 0, 0, 1, e) ||
 	    in_range("--library-size", o->library_size, 0, 1, 1e8, e) ||
 	    in_range("--library-sdlog", o->library_sdlog, 0, 0, 5, e) ||
-	    in_range("--dispersion", o->dispersion, 0, 0, 1e3, e) || in_range("--dropout", o->dropout, 0, 0, 1, e) ||
+	    in_range("--dispersion", o->dispersion, 0, 0, 1e3, e) ||
+	    in_range("--dropout", o->dropout, 0, 0, 1, e) ||
 	    in_range("--state-loading", o->state_loading, 0, 0, 100, e) ||
 	    in_range("--prolif-loading", o->prolif_loading, 0, 0, 100, e) ||
 	    in_range("--baseline-sd", o->baseline_sd, 0, 0, 10, e))
 		return SCUOT_EUSAGE;
 	if (o->progenitor_growth + o->death < 0)
-		return scuot_err_set(e, SCUOT_EUSAGE,
-		                     "--progenitor-growth: %g is below -(--death) = %g, which would need a negative "
-		                     "birth rate; raise it or raise --death",
-		                     o->progenitor_growth, -o->death);
+		return scuot_err_set(
+		    e, SCUOT_EUSAGE,
+		    "--progenitor-growth: %g is below -(--death) = %g, which would need a negative "
+		    "birth rate; raise it or raise --death",
+		    o->progenitor_growth, -o->death);
 	/* Per-step event probabilities must stay small: b dt + d dt <= 0.5 at the largest birth rate. */
 	double bmax = 0;
 	for (int k = 0; k <= o->lineages; k++) {
@@ -216,10 +232,11 @@ int scuot_sim_opts_check(const scuot_sim_opts *o, scuot_err *e)
 			bmax = b;
 	}
 	if ((bmax + o->death) * o->dt > 0.5)
-		return scuot_err_set(e, SCUOT_EUSAGE,
-		                     "--dt: %g is too large for birth rates up to %g and death %g per day (the per-step "
-		                     "event probability would exceed 0.5); use --dt %g or less",
-		                     o->dt, bmax, o->death, 0.5 / (bmax + o->death));
+		return scuot_err_set(
+		    e, SCUOT_EUSAGE,
+		    "--dt: %g is too large for birth rates up to %g and death %g per day (the per-step "
+		    "event probability would exceed 0.5); use --dt %g or less",
+		    o->dt, bmax, o->death, 0.5 / (bmax + o->death));
 	if (o->days[o->n_days - 1] / o->dt > 1e8)
 		return scuot_err_set(e, SCUOT_EUSAGE, "--days: %g days in steps of %g is more than 1e8 steps",
 		                     o->days[o->n_days - 1], o->dt);

@@ -15,8 +15,8 @@ static int need_cols(const scuot_df *df, const char *where, const char *const *n
 	for (int i = 0; i < n; i++)
 		if ((pos[i] = scuot_df_find(df, names[i])) < 0)
 			return scuot_err_set(e, SCUOT_EINPUT,
-			                     "%s/%s is missing; this object was not made by scuot_sim_run", where,
-			                     names[i]);
+			                     "%s/%s is missing; this object was not made by scuot_sim_run",
+			                     where, names[i]);
 	return 0;
 }
 
@@ -67,9 +67,10 @@ static int finish(scuot_outfile *o, const char *dir, const char *name, scuot_err
 
 int scuot_sim_write_tables(const scuot_adata *a, const char *dir, scuot_err *e)
 {
-	static const char *const obs_names[] = { "day", "lineage", "branch_progress", "prolif_program",
-		                                 "growth_rate", "birth_rate", "death_rate", "expected_descendants",
-		                                 "library_size" };
+	static const char *const obs_names[] = {
+		"day",        "lineage",    "branch_progress",      "prolif_program", "growth_rate",
+		"birth_rate", "death_rate", "expected_descendants", "library_size"
+	};
 	static const char *const var_names[] = { "gene_name", "program", "is_proliferation_gene", "baseline",
 		                                 "prolif_loading" };
 	enum { NOBS = sizeof obs_names / sizeof obs_names[0], NVAR = sizeof var_names / sizeof var_names[0] };
@@ -83,7 +84,8 @@ int scuot_sim_write_tables(const scuot_adata *a, const char *dir, scuot_err *e)
 	    (ret = need_cols(&a->var, "var", var_names, NVAR, pv, e)))
 		return ret;
 	if (!lat || !load || !a->obs.index || !a->var.index)
-		return scuot_err_set(e, SCUOT_EINPUT, "obsm/X_latent or varm/latent_loadings is missing; this object "
+		return scuot_err_set(e, SCUOT_EINPUT,
+		                     "obsm/X_latent or varm/latent_loadings is missing; this object "
 		                     "was not made by scuot_sim_run");
 
 	/* cell_days.tsv: what Waddington-OT reads as cell_days. */
@@ -98,7 +100,8 @@ int scuot_sim_write_tables(const scuot_adata *a, const char *dir, scuot_err *e)
 	if ((ret = finish(o, dir, "cell_days.tsv", e)))
 		return ret;
 
-	/* truth.tsv: id, day, lineage, branch_progress, prolif_program, latent_*, rates, descendants, library. */
+	/* truth.tsv: id, day, lineage, branch_progress, prolif_program, latent_*, rates, descendants,
+	 * library. */
 	if (!(o = open_in(dir, "truth.tsv", e)))
 		return e->code;
 	fputs("id\tday\tlineage\tbranch_progress\tprolif_program", o->fp);
