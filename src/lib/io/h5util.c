@@ -91,6 +91,12 @@ int scuot_h5_errh(scuot_err *e, int code, hid_t loc, const char *name, const cha
 	return code;
 }
 
+void scuot_h5_err_prefix(scuot_err *e, hid_t loc, const char *name)
+{
+	char file[512], path[512];
+	scuot_err_prefix(e, "%s: %s: ", scuot_h5_file(loc, file, sizeof file), scuot_h5_path(loc, name, path, sizeof path));
+}
+
 void scuot_h5_err_rename(scuot_err *e, const char *from, const char *to)
 {
 	size_t n = strlen(from);
@@ -898,9 +904,8 @@ static int csr_finish(hid_t g, scuot_csr *c, int nonneg, scuot_err *e)
 		}
 	}
 	if (unsorted && scuot_csr_sort_rows(c, e)) {
-		char m[SCUOT_ERR_MSG_MAX];
-		snprintf(m, sizeof m, "%s", e ? e->msg : "");
-		return scuot_h5_err(e, SCUOT_EINPUT, g, "indices", "%s", m);
+		scuot_h5_err_prefix(e, g, "indices");
+		return e ? e->code : SCUOT_EINPUT;
 	}
 	return 0;
 }

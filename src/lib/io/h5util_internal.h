@@ -27,7 +27,8 @@ enum scuot_h5_kind {
 
 /* Turn off HDF5's automatic error printing (the library prints only through core/log.h). */
 void scuot_h5_quiet(void);
-/* Fill e with "FILE: PATH: message", FILE from the file holding loc, PATH that of loc joined with
+/* An error record keeps its first error (core/err.h), so the most specific message wins.
+ * Fill e with "FILE: PATH: message", FILE from the file holding loc, PATH that of loc joined with
  * name (name may be NULL or absolute).  Returns code. */
 int scuot_h5_err(scuot_err *e, int code, hid_t loc, const char *name, const char *fmt, ...)
 	SCUOT_PRINTF(5, 6);
@@ -35,6 +36,8 @@ int scuot_h5_err(scuot_err *e, int code, hid_t loc, const char *name, const char
  * the stack; for use right after an HDF5 call failed. */
 int scuot_h5_errh(scuot_err *e, int code, hid_t loc, const char *name, const char *fmt, ...)
 	SCUOT_PRINTF(5, 6);
+/* Prefix the message already in e (set by a non-HDF5 function) with "FILE: PATH: " of loc/name. */
+void scuot_h5_err_prefix(scuot_err *e, hid_t loc, const char *name);
 /* Replace a leading "from" (e.g. a temporary file name) in e->msg by "to". */
 void scuot_h5_err_rename(scuot_err *e, const char *from, const char *to);
 /* Path of object loc inside its file ("/obs/day") into buf; "?" when unknown.  Returns buf. */

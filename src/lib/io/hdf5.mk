@@ -7,3 +7,16 @@ scuotio_HEADERS += src/lib/io/h5ad.h src/lib/io/tenx.h src/lib/io/loom.h
 check_PROGRAMS += tests/interop/scuot_h5dump
 tests_interop_scuot_h5dump_SOURCES = tests/interop/scuot_h5dump.c
 tests_interop_scuot_h5dump_LDADD = libscuot_all.la $(HDF5_LIBS)
+
+if HAVE_CRITERION
+check_PROGRAMS += tests/unit/test_h5ad
+TESTS += tests/unit/test_h5ad
+tests_unit_test_h5ad_SOURCES = tests/unit/test_h5ad.c
+tests_unit_test_h5ad_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_h5ad_LDADD = $(UNIT_LIBS)
+check_PROGRAMS += tests/unit/test_tenx_loom
+TESTS += tests/unit/test_tenx_loom
+tests_unit_test_tenx_loom_SOURCES = tests/unit/test_tenx_loom.c
+tests_unit_test_tenx_loom_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_tenx_loom_LDADD = $(UNIT_LIBS)
+endif
