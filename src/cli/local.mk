@@ -5,3 +5,4 @@ libscuot_cli_la_CFLAGS = $(AM_CFLAGS)
 bin_PROGRAMS += scuot
 scuot_SOURCES = src/scuot.c
 scuot_LDADD = $(CLI_LIBS)
+include src/cli/simulate.mk

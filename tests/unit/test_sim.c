@@ -89,6 +89,10 @@ Test(opts, defaults_are_valid, .init = quiet)
 	cr_assert_eq(o.days[4], 8.0);
 	cr_assert_eq(scuot_sim_cells_at(&o, 3), 300);
 	cr_assert_eq(o.lineages, 2);
+	cr_assert_eq(scuot_sim_prolif_genes(&o), 50, "default: 5%% of 1000 genes");
+	o.n_genes = 10;
+	cr_assert_eq(scuot_sim_prolif_genes(&o), 1, "at least one proliferation gene");
+	o.n_genes = 1000;
 	/* Lineage A grows at --growth, the last lineage growth_contrast times slower. */
 	cr_assert_float_eq(scuot_sim_lineage_growth(&o, 1), 0.6, 1e-12);
 	cr_assert_float_eq(scuot_sim_lineage_growth(&o, 2), 0.3, 1e-12);

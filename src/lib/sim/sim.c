@@ -91,11 +91,9 @@ static int model_init(model *m, const scuot_sim_opts *o, scuot_err *e)
 	}
 	/* Programs: the proliferation genes, then state genes on axes 1..d in turn, then housekeeping;
 	 * shuffled so that a gene's position says nothing about its program. */
-	int n_state = (int)lround(o->state_genes * (G - o->n_prolif_genes));
+	int np = scuot_sim_prolif_genes(o), n_state = (int)lround(o->state_genes * (G - np));
 	for (int j = 0; j < G; j++)
-		m->prog[j] = j < o->n_prolif_genes             ? PROG_PROLIF
-		             : j < o->n_prolif_genes + n_state ? 1 + (j - o->n_prolif_genes) % d
-		                                               : d + 1;
+		m->prog[j] = j < np ? PROG_PROLIF : j < np + n_state ? 1 + (j - np) % d : d + 1;
 	gsl_ran_shuffle(r, m->prog, (size_t)G, sizeof *m->prog);
 	for (int j = 0; j < G; j++) {
 		m->base[j] = gsl_ran_gaussian(r, 1.0) * o->baseline_sd;
@@ -486,7 +484,7 @@ static int build_uns(scuot_adata *a, const model *m, const double *mass, scuot_e
 		int is_int;
 	} num[] = { { "seed", (double)o->seed, 1 },
 		    { "genes", o->n_genes, 1 },
-		    { "prolif_genes", o->n_prolif_genes, 1 },
+		    { "prolif_genes", scuot_sim_prolif_genes(o), 1 },
 		    { "state_genes", o->state_genes, 0 },
 		    { "lineages", o->lineages, 1 },
 		    { "latent_dims", o->latent_dims, 1 },

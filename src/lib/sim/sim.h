@@ -69,7 +69,7 @@ typedef struct scuot_sim_opts {
 	int n_cells;                       /* entries in cells: 1 (every day) or n_days [1] */
 	int64_t cells[SCUOT_SIM_MAX_DAYS]; /* cells drawn per snapshot [300] */
 	int n_genes;                       /* genes [1000] */
-	int n_prolif_genes;                /* proliferation-program genes [50] */
+	int n_prolif_genes;                /* proliferation-program genes, -1: 5% of n_genes, >= 1 [-1] */
 	double state_genes;                /* fraction of the other genes that read the latent state [0.6] */
 	/* lineages and latent dynamics */
 	int lineages;         /* lineages L after the progenitor state [2] */
@@ -114,6 +114,8 @@ SCUOT_EXPORT int scuot_sim_opts_set_days(scuot_sim_opts *o, const char *list, sc
 SCUOT_EXPORT int scuot_sim_opts_set_cells(scuot_sim_opts *o, const char *list, scuot_err *e);
 /* Cells drawn at snapshot i (0-based) under o. */
 SCUOT_EXPORT int64_t scuot_sim_cells_at(const scuot_sim_opts *o, int i);
+/* Proliferation-program genes under o: n_prolif_genes, or 5% of n_genes (at least 1) when it is -1. */
+SCUOT_EXPORT int scuot_sim_prolif_genes(const scuot_sim_opts *o);
 /* Configured net growth rate r_k of lineage k (0 = progenitor, 1..L) at average program, per day. */
 SCUOT_EXPORT double scuot_sim_lineage_growth(const scuot_sim_opts *o, int k);
 /* Name of lineage k: "progenitor", "A", "B", ... (static string). */

@@ -20,7 +20,7 @@ void scuot_sim_opts_init(scuot_sim_opts *o)
 	o->n_cells = 1;
 	o->cells[0] = 300;
 	o->n_genes = 1000;
-	o->n_prolif_genes = 50;
+	o->n_prolif_genes = -1;
 	o->state_genes = 0.6;
 	o->lineages = 2;
 	o->latent_dims = 3;
@@ -52,6 +52,14 @@ void scuot_sim_opts_init(scuot_sim_opts *o)
 int64_t scuot_sim_cells_at(const scuot_sim_opts *o, int i)
 {
 	return o->n_cells == 1 ? o->cells[0] : o->cells[i];
+}
+
+int scuot_sim_prolif_genes(const scuot_sim_opts *o)
+{
+	if (o->n_prolif_genes >= 0)
+		return o->n_prolif_genes;
+	int n = (int)lround(0.05 * o->n_genes);
+	return n > 0 ? n : 1;
 }
 
 double scuot_sim_lineage_growth(const scuot_sim_opts *o, int k)
@@ -96,7 +104,8 @@ static int parse_list(const char *opt, const char *list, int integer, double *v,
 			return -1;
 		}
 		if (len == 0 || len >= sizeof buf) {
-			scuot_err_set(e, SCUOT_EUSAGE, "%s: entry %d of '%s' is empty or too long", opt, n + 1, list);
+			scuot_err_set(e, SCUOT_EUSAGE, "%s: entry %d of '%s' is empty or too long", opt,
+			              n + 1, list);
 			return -1;
 		}
 		memcpy(buf, s, len);
@@ -186,8 +195,9 @@ int scuot_sim_opts_check(const scuot_sim_opts *o, scuot_err *e)
 		    (long long)max_cells, (long long)max_cells * 4);
 	if (o->n_genes < 1 || o->n_genes > 1000000)
 		return scuot_err_set(e, SCUOT_EUSAGE, "--genes: %d is outside [1, 1000000]", o->n_genes);
-	if (o->n_prolif_genes < 0 || o->n_prolif_genes > o->n_genes)
-		return scuot_err_set(e, SCUOT_EUSAGE, "--prolif-genes: %d is outside [0, --genes = %d]",
+	if (o->n_prolif_genes < -1 || o->n_prolif_genes > o->n_genes)
+		return scuot_err_set(e, SCUOT_EUSAGE,
+		                     "--prolif-genes: %d is outside [0, --genes = %d] (-1: 5%% of the genes)",
 		                     o->n_prolif_genes, o->n_genes);
 	if (o->lineages < 2 || o->lineages > SCUOT_SIM_MAX_LINEAGES)
 		return scuot_err_set(e, SCUOT_EUSAGE, "--lineages: %d is outside [2, %d]", o->lineages,
