@@ -104,7 +104,7 @@ run_expect "NaN value" 2 "matrix.mtx.*line 8" "$O.b.h5ad" "$I" "$WORK/bad" -d "$
 bad_dir; sed -i '1s/integer/real/; s/^3 3 1$/3 3 inf/' "$WORK/bad/matrix.mtx"
 run_expect "infinite value" 2 "matrix.mtx.*line 8" "$O.b.h5ad" "$I" "$WORK/bad" -d "$WORK/days.tsv" -o "$O.b.h5ad"
 bad_dir; printf 'AAAC-1\nAAAG-1\nAAAC-1\nAACA-1\n' >"$WORK/bad/barcodes.tsv"
-run_expect "duplicate barcodes" 2 "barcodes.tsv.*duplicate.*AAAC-1" "$O.b.h5ad" "$I" "$WORK/bad" -d "$WORK/days.tsv" -o "$O.b.h5ad"
+run_expect "duplicate barcodes" 2 "barcodes.tsv: barcode 'AAAC-1' appears twice \(lines 1 and 3\)" "$O.b.h5ad" "$I" "$WORK/bad" -d "$WORK/days.tsv" -o "$O.b.h5ad"
 bad_dir; printf '%%%%MatrixMarket matrix coordinate integer general\n5 4 0\n' >"$WORK/bad/matrix.mtx"
 run_expect "empty matrix" 2 "empty" "$O.b.h5ad" "$I" "$WORK/bad" -d "$WORK/days.tsv" -o "$O.b.h5ad"
 printf 'id\tA1\tB2\nc1\t1\t-2\n' >"$WORK/neg.txt"

@@ -46,6 +46,7 @@ run_expect() {
 		fi
 	fi
 	ok "$name"
+	[ -n "${VERBOSE:-}" ] && [ -s "$WORK/stderr" ] && tail -1 "$WORK/stderr" | sed "s/^/    /"
 }
 
 finish() {

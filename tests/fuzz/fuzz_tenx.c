@@ -1,0 +1,26 @@
+/* fuzz_tenx.c -- libFuzzer driver for the 10x HDF5 reader (Cell Ranger v2 and v3 layouts),
+ * fed an in-memory HDF5 file image. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/log.h"
+#include "io/adata.h"
+#include "io/tenx.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	scuot_log_set_level(SCUOT_LOG_OFF);
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	scuot_err e = { 0 };
+	scuot_adata *a = NULL;
+	if (scuot_tenx_read_mem(data, size, NULL, &a, &e) == 0)
+		scuot_adata_free(a);
+	return 0;
+}
