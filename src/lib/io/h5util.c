@@ -20,10 +20,7 @@
 
 /* ---- errors ---- */
 
-void scuot_h5_quiet(void)
-{
-	H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-}
+void scuot_h5_quiet(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
 
 char *scuot_h5_file(hid_t loc, char *buf, size_t len)
 {
@@ -94,7 +91,8 @@ int scuot_h5_errh(scuot_err *e, int code, hid_t loc, const char *name, const cha
 void scuot_h5_err_prefix(scuot_err *e, hid_t loc, const char *name)
 {
 	char file[512], path[512];
-	scuot_err_prefix(e, "%s: %s: ", scuot_h5_file(loc, file, sizeof file), scuot_h5_path(loc, name, path, sizeof path));
+	scuot_err_prefix(e, "%s: %s: ", scuot_h5_file(loc, file, sizeof file),
+	                 scuot_h5_path(loc, name, path, sizeof path));
 }
 
 void scuot_h5_err_rename(scuot_err *e, const char *from, const char *to)
@@ -149,7 +147,8 @@ hid_t scuot_h5_open(const char *path, scuot_err *e)
 	if (f < 0) {
 		H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, innermost, detail);
 		H5Eclear2(H5E_DEFAULT);
-		return scuot_err_set(e, SCUOT_EINPUT, "%s: not an HDF5 file or truncated (HDF5: %s)", path, detail);
+		return scuot_err_set(e, SCUOT_EINPUT, "%s: not an HDF5 file or truncated (HDF5: %s)", path,
+		                     detail);
 	}
 	return f;
 }
@@ -160,7 +159,8 @@ hid_t scuot_h5_open_mem(const void *buf, size_t len, const char *label, scuot_er
 	hid_t fapl, f;
 	scuot_h5_quiet();
 	if (!buf || len < 8)
-		return scuot_err_set(e, SCUOT_EINPUT, "%s: not an HDF5 file or truncated (%zu bytes)", label, len);
+		return scuot_err_set(e, SCUOT_EINPUT, "%s: not an HDF5 file or truncated (%zu bytes)", label,
+		                     len);
 	if ((fapl = fapl_new()) < 0 || H5Pset_fapl_core(fapl, (size_t)1 << 16, 0) < 0 ||
 	    H5Pset_file_image(fapl, (void *)buf, len) < 0) {
 		scuot_h5_close(fapl);
@@ -172,7 +172,8 @@ hid_t scuot_h5_open_mem(const void *buf, size_t len, const char *label, scuot_er
 	if (f < 0) {
 		H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, innermost, detail);
 		H5Eclear2(H5E_DEFAULT);
-		return scuot_err_set(e, SCUOT_EINPUT, "%s: not an HDF5 file or truncated (HDF5: %s)", label, detail);
+		return scuot_err_set(e, SCUOT_EINPUT, "%s: not an HDF5 file or truncated (HDF5: %s)", label,
+		                     detail);
 	}
 	return f;
 }
@@ -224,7 +225,8 @@ int scuot_h5_exists(hid_t loc, const char *path)
 		char c = buf[i];
 		buf[i] = 0;
 		int ok = !(buf[0] == '/' && i == 1) && buf[i - 1] != '/';
-		if (ok && (H5Lexists(loc, buf, H5P_DEFAULT) <= 0 || H5Oexists_by_name(loc, buf, H5P_DEFAULT) <= 0)) {
+		if (ok && (H5Lexists(loc, buf, H5P_DEFAULT) <= 0 ||
+		           H5Oexists_by_name(loc, buf, H5P_DEFAULT) <= 0)) {
 			H5Eclear2(H5E_DEFAULT);
 			return 0;
 		}
@@ -252,9 +254,11 @@ static hid_t open_as(hid_t loc, const char *path, int want, scuot_err *e)
 	int t = scuot_h5_objtype(loc, path);
 	hid_t id;
 	if (t == 0)
-		return scuot_h5_err(e, SCUOT_EINPUT, loc, path, "missing %s", want == H5I_GROUP ? "group" : "dataset");
+		return scuot_h5_err(e, SCUOT_EINPUT, loc, path, "missing %s",
+		                    want == H5I_GROUP ? "group" : "dataset");
 	if (t != want)
-		return scuot_h5_err(e, SCUOT_EINPUT, loc, path, "is not %s", want == H5I_GROUP ? "a group" : "a dataset");
+		return scuot_h5_err(e, SCUOT_EINPUT, loc, path, "is not %s",
+		                    want == H5I_GROUP ? "a group" : "a dataset");
 	id = want == H5I_GROUP ? H5Gopen2(loc, path, H5P_DEFAULT) : H5Dopen2(loc, path, H5P_DEFAULT);
 	if (id < 0)
 		return scuot_h5_errh(e, SCUOT_EINPUT, loc, path, "cannot open");
@@ -277,7 +281,8 @@ int scuot_h5_list(hid_t g, char ***names, int64_t *n, scuot_err *e)
 	for (i = 0; i < info.nlinks; i++) {
 		ssize_t len = H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, NULL, 0, H5P_DEFAULT);
 		if (len < 0) {
-			scuot_h5_errh(e, SCUOT_EINPUT, g, NULL, "cannot read the name of member %llu", (unsigned long long)i);
+			scuot_h5_errh(e, SCUOT_EINPUT, g, NULL, "cannot read the name of member %llu",
+			              (unsigned long long)i);
 			goto fail;
 		}
 		if (!(a[i] = scuot_alloc((size_t)len + 1, 1, 0, "member name", e)))
@@ -367,8 +372,8 @@ static int space_shape(hid_t space, hid_t loc, const char *name, int *rank, int6
 		return scuot_h5_err(e, SCUOT_EINPUT, loc, name, "has a null dataspace (no value)");
 	r = H5Sget_simple_extent_ndims(space);
 	if (r < 0 || r > SCUOT_H5_MAXRANK)
-		return scuot_h5_err(e, SCUOT_EINPUT, loc, name, "has %d dimensions (at most %d are supported)", r,
-		                    SCUOT_H5_MAXRANK);
+		return scuot_h5_err(e, SCUOT_EINPUT, loc, name,
+		                    "has %d dimensions (at most %d are supported)", r, SCUOT_H5_MAXRANK);
 	H5Sget_simple_extent_dims(space, hd, NULL);
 	for (int i = 0; i < r; i++) {
 		if (hd[i] > (hsize_t)INT64_MAX / 2)
@@ -396,7 +401,8 @@ int scuot_h5_len(hid_t d, int64_t *n, scuot_err *e)
 	if (ret)
 		return ret;
 	if (rank != 1)
-		return scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "has %d dimensions, expected a 1-D array", rank);
+		return scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "has %d dimensions, expected a 1-D array",
+		                    rank);
 	*n = dims[0];
 	return 0;
 }
@@ -428,7 +434,8 @@ hid_t scuot_h5_bool_type(void)
 static void *vl_alloc(size_t n, void *info) { return malloc(n ? n : 1); }
 static void vl_free(void *p, void *info) { free(p); }
 
-static H5T_conv_ret_t conv_cb(H5T_conv_except_t except, hid_t src, hid_t dst, void *sbuf, void *dbuf, void *data)
+static H5T_conv_ret_t conv_cb(H5T_conv_except_t except, hid_t src, hid_t dst, void *sbuf, void *dbuf,
+                              void *data)
 {
 	if (except == H5T_CONV_EXCEPT_RANGE_HI || except == H5T_CONV_EXCEPT_RANGE_LOW ||
 	    except == H5T_CONV_EXCEPT_TRUNCATE)
@@ -462,24 +469,28 @@ static int read_rows(hid_t d, hid_t memtype, int64_t off, int64_t cnt, void *buf
 		if (nelem(rank, dims) == 0)
 			return 0;
 		if (H5Dread(d, memtype, H5S_ALL, H5S_ALL, xfer(), buf) < 0)
-			return scuot_h5_errh(e, SCUOT_EINPUT, d, NULL, "cannot read (value out of range or damaged data)");
+			return scuot_h5_errh(e, SCUOT_EINPUT, d, NULL,
+			                     "cannot read (value out of range or damaged data)");
 		return 0;
 	}
 	if (cnt <= 0)
 		return 0;
 	if (off < 0 || off + cnt > dims[0])
-		return scuot_h5_err(e, SCUOT_EINTERNAL, d, NULL, "read of rows %lld..%lld beyond %lld", (long long)off,
-		                    (long long)(off + cnt), (long long)dims[0]);
+		return scuot_h5_err(e, SCUOT_EINTERNAL, d, NULL, "read of rows %lld..%lld beyond %lld",
+		                    (long long)off, (long long)(off + cnt), (long long)dims[0]);
 	for (int i = 0; i < rank; i++)
 		count[i] = (hsize_t)dims[i];
 	start[0] = (hsize_t)off, count[0] = (hsize_t)cnt;
-	if ((fs = H5Dget_space(d)) < 0 || H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
+	if ((fs = H5Dget_space(d)) < 0 ||
+	    H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
 	    (ms = H5Screate_simple(rank, count, NULL)) < 0)
 		ret = scuot_h5_errh(e, SCUOT_EINPUT, d, NULL, "cannot select rows %lld..%lld", (long long)off,
 		                    (long long)(off + cnt));
 	else if (H5Dread(d, memtype, ms, fs, xfer(), buf) < 0)
-		ret = scuot_h5_errh(e, SCUOT_EINPUT, d, NULL, "cannot read rows %lld..%lld (value out of range or "
-		                    "damaged data)", (long long)off, (long long)(off + cnt));
+		ret = scuot_h5_errh(e, SCUOT_EINPUT, d, NULL,
+		                    "cannot read rows %lld..%lld (value out of range or "
+		                    "damaged data)",
+		                    (long long)off, (long long)(off + cnt));
 	scuot_h5_close(fs);
 	scuot_h5_close(ms);
 	return ret;
@@ -493,7 +504,8 @@ int scuot_h5_read_slab(hid_t d, hid_t memtype, int64_t off, int64_t cnt, void *b
 /* ---- strings ---- */
 
 /* Split n fixed-length strings of size bytes each (k per output string) into new strings. */
-static int split_fixed(const char *buf, int64_t n, int64_t k, size_t size, int spacepad, char **out, scuot_err *e)
+static int split_fixed(const char *buf, int64_t n, int64_t k, size_t size, int spacepad, char **out,
+                       scuot_err *e)
 {
 	for (int64_t i = 0; i < n; i++) {
 		size_t len = 0;
@@ -530,7 +542,8 @@ static int read_strings(hid_t obj, int is_attr, hid_t ft, int64_t n, int64_t k, 
 	if (H5Tis_variable_str(ft) > 0) {
 		char **v = NULL;
 		if (k != 1)
-			return scuot_h5_err(e, SCUOT_EINPUT, obj, NULL, "a 2-D array of variable-length strings is not "
+			return scuot_h5_err(e, SCUOT_EINPUT, obj, NULL,
+			                    "a 2-D array of variable-length strings is not "
 			                    "supported");
 		if ((mt = H5Tcopy(H5T_C_S1)) < 0 || H5Tset_size(mt, H5T_VARIABLE) < 0 ||
 		    H5Tset_cset(mt, H5Tget_cset(ft)) < 0) {
@@ -577,7 +590,8 @@ static int read_strings(hid_t obj, int is_attr, hid_t ft, int64_t n, int64_t k, 
 			return e ? e->code : SCUOT_ENOMEM;
 		if ((mt = H5Tcopy(ft)) < 0)
 			ret = scuot_h5_errh(e, SCUOT_EINPUT, obj, NULL, "cannot copy the string type");
-		else if (n * k > 0 && (is_attr ? H5Aread(obj, mt, buf) : H5Dread(obj, mt, H5S_ALL, H5S_ALL, xfer(), buf)) < 0)
+		else if (n * k > 0 && (is_attr ? H5Aread(obj, mt, buf)
+		                               : H5Dread(obj, mt, H5S_ALL, H5S_ALL, xfer(), buf)) < 0)
 			ret = scuot_h5_errh(e, SCUOT_EINPUT, obj, NULL, "cannot read strings");
 		else
 			ret = split_fixed(buf, n, k, size, spacepad, out, e);
@@ -600,11 +614,13 @@ int scuot_h5_read_strs(hid_t d, char ***out, int64_t *n, scuot_err *e)
 	if ((ft = H5Dget_type(d)) < 0)
 		return scuot_h5_errh(e, SCUOT_EINPUT, d, NULL, "cannot read the datatype");
 	if (scuot_h5_type_kind(ft) != SCUOT_H5_STR) {
-		ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "expected strings, found %s", kind_name(scuot_h5_type_kind(ft)));
+		ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "expected strings, found %s",
+		                   kind_name(scuot_h5_type_kind(ft)));
 		goto done;
 	}
 	if (rank > 2 || (rank == 2 && H5Tis_variable_str(ft) > 0)) {
-		ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "expected a 1-D array of strings, found %d dimensions", rank);
+		ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL,
+		                   "expected a 1-D array of strings, found %d dimensions", rank);
 		goto done;
 	}
 	cnt = rank == 0 ? 1 : dims[0];
@@ -668,8 +684,8 @@ int scuot_h5_read_text(hid_t d, char ***out, int64_t *n, scuot_err *e)
 	else if (kind == SCUOT_H5_INT || kind == SCUOT_H5_BOOL)
 		ret = scuot_h5_read_i64(d, &iv, &cnt, e);
 	else
-		return scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "expected labels (strings or numbers), found %s",
-		                    kind_name(kind));
+		return scuot_h5_err(e, SCUOT_EINPUT, d, NULL,
+		                    "expected labels (strings or numbers), found %s", kind_name(kind));
 	if (ret)
 		goto done;
 	if (!(a = scuot_alloc((size_t)cnt, sizeof *a, 1, "labels", e))) {
@@ -745,8 +761,8 @@ int scuot_h5_read_bool_into(hid_t d, uint8_t *out, int64_t n, scuot_err *e)
 	if (ret)
 		return ret;
 	if (len != n)
-		return scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "has %lld values, expected %lld", (long long)len,
-		                    (long long)n);
+		return scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "has %lld values, expected %lld",
+		                    (long long)len, (long long)n);
 	return read_bool_rows(d, 0, n, 1, out, e);
 }
 
@@ -838,12 +854,14 @@ int scuot_h5_read_idx32(hid_t d, int32_t *out, int64_t n, int64_t bound, scuot_e
 			return ret;
 		for (int64_t k = 0; k < n; k++)
 			if (out[k] < 0 || out[k] >= bound)
-				return scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "entry %lld is %d, outside [0, %lld)", (long long)k,
+				return scuot_h5_err(e, SCUOT_EINPUT, d, NULL,
+				                    "entry %lld is %d, outside [0, %lld)", (long long)k,
 				                    out[k], (long long)bound);
 		return 0;
 	}
 	/* uint32 and 64-bit integers: blocks of int64 narrowed with a range check */
-	if (!(blk = scuot_alloc((size_t)(n < BLOCK_ELEMS ? n : BLOCK_ELEMS), sizeof *blk, 0, "index block", e)))
+	if (!(blk =
+	          scuot_alloc((size_t)(n < BLOCK_ELEMS ? n : BLOCK_ELEMS), sizeof *blk, 0, "index block", e)))
 		return e ? e->code : SCUOT_ENOMEM;
 	for (int64_t off = 0; off < n && !ret; off += BLOCK_ELEMS) {
 		int64_t cnt = n - off < BLOCK_ELEMS ? n - off : BLOCK_ELEMS;
@@ -851,7 +869,8 @@ int scuot_h5_read_idx32(hid_t d, int32_t *out, int64_t n, int64_t bound, scuot_e
 			break;
 		for (int64_t k = 0; k < cnt; k++) {
 			if (blk[k] < 0 || blk[k] >= bound) {
-				ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "entry %lld is %lld, outside [0, %lld)",
+				ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL,
+				                   "entry %lld is %lld, outside [0, %lld)",
 				                   (long long)(off + k), (long long)blk[k], (long long)bound);
 				break;
 			}
@@ -886,6 +905,15 @@ int scuot_h5_read_mat(hid_t d, scuot_mat **out, scuot_err *e)
 	return 0;
 }
 
+const char *scuot_h5_bad_value(double v, int nonneg)
+{
+	if (!isfinite(v))
+		return "not finite";
+	if (nonneg && v < 0)
+		return "negative (expression values and counts must be >= 0)";
+	return fabs(v) > FLT_MAX ? "beyond the float32 range" : NULL;
+}
+
 /* Values of a sparse matrix: every one finite, and >= 0 with nonneg; rows with unsorted columns
  * are sorted (duplicates refused). */
 static int csr_finish(hid_t g, scuot_csr *c, int nonneg, scuot_err *e)
@@ -896,9 +924,9 @@ static int csr_finish(hid_t g, scuot_csr *c, int nonneg, scuot_err *e)
 		for (int64_t k = lo; k < hi; k++) {
 			float v = c->data[k];
 			if (!isfinite(v) || (nonneg && v < 0))
-				return scuot_h5_err(e, SCUOT_EINPUT, g, "data", "row %lld, column %d: value %g is %s",
-				                    (long long)i, c->indices[k], v,
-				                    isfinite(v) ? "negative (counts must be >= 0)" : "not finite");
+				return scuot_h5_err(e, SCUOT_EINPUT, g, "data",
+				                    "row %lld, column %d: value %g is %s", (long long)i,
+				                    c->indices[k], v, scuot_h5_bad_value(v, nonneg));
 			if (k > lo && c->indices[k] <= c->indices[k - 1])
 				unsorted = 1;
 		}
@@ -922,16 +950,17 @@ int scuot_h5_read_csr(hid_t g, int64_t nrow, int64_t ncol, int nonneg, scuot_csr
 		ret = e ? e->code : SCUOT_EINPUT;
 		goto done;
 	}
-	if ((ret = scuot_h5_len(dd, &nd, e)) || (ret = scuot_h5_len(di, &ni, e)) || (ret = scuot_h5_len(dp, &np, e)))
+	if ((ret = scuot_h5_len(dd, &nd, e)) || (ret = scuot_h5_len(di, &ni, e)) ||
+	    (ret = scuot_h5_len(dp, &np, e)))
 		goto done;
 	if (np != nrow + 1) {
-		ret = scuot_h5_err(e, SCUOT_EINPUT, dp, NULL, "has %lld entries, expected %lld (rows + 1)", (long long)np,
-		                   (long long)(nrow + 1));
+		ret = scuot_h5_err(e, SCUOT_EINPUT, dp, NULL, "has %lld entries, expected %lld (rows + 1)",
+		                   (long long)np, (long long)(nrow + 1));
 		goto done;
 	}
 	if (ni != nd) {
-		ret = scuot_h5_err(e, SCUOT_EINPUT, g, NULL, "data has %lld values but indices has %lld", (long long)nd,
-		                   (long long)ni);
+		ret = scuot_h5_err(e, SCUOT_EINPUT, g, NULL, "data has %lld values but indices has %lld",
+		                   (long long)nd, (long long)ni);
 		goto done;
 	}
 	kind = scuot_h5_kind(dd);
@@ -940,7 +969,8 @@ int scuot_h5_read_csr(hid_t g, int64_t nrow, int64_t ncol, int nonneg, scuot_csr
 		goto done;
 	}
 	if (scuot_h5_kind(dp) != SCUOT_H5_INT) {
-		ret = scuot_h5_err(e, SCUOT_EINPUT, dp, NULL, "expected integers, found %s", kind_name(scuot_h5_kind(dp)));
+		ret = scuot_h5_err(e, SCUOT_EINPUT, dp, NULL, "expected integers, found %s",
+		                   kind_name(scuot_h5_kind(dp)));
 		goto done;
 	}
 	if (!(c = scuot_csr_new(nrow, ncol, nd, e))) {
@@ -950,14 +980,18 @@ int scuot_h5_read_csr(hid_t g, int64_t nrow, int64_t ncol, int nonneg, scuot_csr
 	if ((ret = read_rows(dp, H5T_NATIVE_INT64, 0, np, c->indptr, 0, e)))
 		goto done;
 	if (c->indptr[0] != 0 || c->indptr[nrow] != nd) {
-		ret = scuot_h5_err(e, SCUOT_EINPUT, dp, NULL, "runs from %lld to %lld, expected 0 to %lld (the number of "
-		                   "stored values)", (long long)c->indptr[0], (long long)c->indptr[nrow], (long long)nd);
+		ret = scuot_h5_err(e, SCUOT_EINPUT, dp, NULL,
+		                   "runs from %lld to %lld, expected 0 to %lld (the number of "
+		                   "stored values)",
+		                   (long long)c->indptr[0], (long long)c->indptr[nrow], (long long)nd);
 		goto done;
 	}
 	for (int64_t i = 0; i < nrow; i++)
 		if (c->indptr[i + 1] < c->indptr[i]) {
-			ret = scuot_h5_err(e, SCUOT_EINPUT, dp, NULL, "decreases at entry %lld (%lld after %lld): not "
-			                   "monotone", (long long)(i + 1), (long long)c->indptr[i + 1],
+			ret = scuot_h5_err(e, SCUOT_EINPUT, dp, NULL,
+			                   "decreases at entry %lld (%lld after %lld): not "
+			                   "monotone",
+			                   (long long)(i + 1), (long long)c->indptr[i + 1],
 			                   (long long)c->indptr[i]);
 			goto done;
 		}
@@ -1028,20 +1062,22 @@ int scuot_h5_read_dense_csr(hid_t d, int nonneg, scuot_csr **out, scuot_err *e)
 				double v = row[j];
 				if (v == 0)
 					continue;
-				if (!isfinite(v) || (nonneg && v < 0) || fabs(v) > FLT_MAX) {
-					ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "row %lld, column %lld: value %g is %s",
-					                   (long long)(r0 + i), (long long)j, v,
-					                   !isfinite(v) ? "not finite" :
-					                   v < 0 && nonneg ? "negative (counts must be >= 0)" :
-					                   "beyond the float32 range");
+				const char *why = scuot_h5_bad_value(v, nonneg);
+				if (why) {
+					ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL,
+					                   "row %lld, column %lld: value %g is %s",
+					                   (long long)(r0 + i), (long long)j, v, why);
 					goto done;
 				}
 				if (nnz == cap) {
 					int64_t m = cap ? cap + cap / 2 : 1 << 16;
-					int32_t *ix = scuot_realloc(c->indices, (size_t)m, sizeof *ix, "sparse indices", e);
+					int32_t *ix = scuot_realloc(c->indices, (size_t)m, sizeof *ix,
+					                            "sparse indices", e);
 					if (ix)
 						c->indices = ix;
-					float *dv = ix ? scuot_realloc(c->data, (size_t)m, sizeof *dv, "sparse values", e) : NULL;
+					float *dv = ix ? scuot_realloc(c->data, (size_t)m, sizeof *dv,
+					                               "sparse values", e)
+					               : NULL;
 					if (!dv) {
 						ret = e ? e->code : SCUOT_ENOMEM;
 						goto done;
@@ -1089,7 +1125,8 @@ static hid_t attr_open(hid_t obj, const char *name, hid_t *ft, int *kind, int64_
 	if (space_shape(sp, obj, NULL, &rank, dims, e))
 		goto fail;
 	if (rank > 1) {
-		scuot_h5_err(e, SCUOT_EINPUT, obj, NULL, "attribute %s has %d dimensions, expected at most 1", name, rank);
+		scuot_h5_err(e, SCUOT_EINPUT, obj, NULL, "attribute %s has %d dimensions, expected at most 1",
+		             name, rank);
 		goto fail;
 	}
 	*n = rank == 0 ? 1 : dims[0];
@@ -1116,8 +1153,8 @@ int scuot_h5_attr_strs(hid_t obj, const char *name, char ***out, int64_t *n, scu
 	if ((a = attr_open(obj, name, &ft, &kind, &cnt, e)) < 0)
 		return (int)a;
 	if (kind != SCUOT_H5_STR && cnt > 0) {
-		ret = scuot_h5_err(e, SCUOT_EINPUT, obj, NULL, "attribute %s: expected strings, found %s", name,
-		                   kind_name(kind));
+		ret = scuot_h5_err(e, SCUOT_EINPUT, obj, NULL, "attribute %s: expected strings, found %s",
+		                   name, kind_name(kind));
 		goto done;
 	}
 	if (!(v = scuot_alloc((size_t)(cnt ? cnt : 1), sizeof *v, 1, "strings", e))) {
@@ -1145,8 +1182,8 @@ int scuot_h5_attr_str(hid_t obj, const char *name, char **out, scuot_err *e)
 		return ret;
 	if (n != 1) {
 		scuot_strs_free(v, n);
-		return scuot_h5_err(e, SCUOT_EINPUT, obj, NULL, "attribute %s holds %lld strings, expected one", name,
-		                    (long long)n);
+		return scuot_h5_err(e, SCUOT_EINPUT, obj, NULL,
+		                    "attribute %s holds %lld strings, expected one", name, (long long)n);
 	}
 	*out = v[0];
 	free(v);
@@ -1162,11 +1199,12 @@ int scuot_h5_attr_i64s(hid_t obj, const char *name, int64_t *out, int max, int *
 	if ((a = attr_open(obj, name, &ft, &kind, &cnt, e)) < 0)
 		return (int)a;
 	if (kind != SCUOT_H5_INT)
-		ret = scuot_h5_err(e, SCUOT_EINPUT, obj, NULL, "attribute %s: expected integers, found %s", name,
-		                   kind_name(kind));
+		ret = scuot_h5_err(e, SCUOT_EINPUT, obj, NULL, "attribute %s: expected integers, found %s",
+		                   name, kind_name(kind));
 	else if (cnt > max)
-		ret = scuot_h5_err(e, SCUOT_EINPUT, obj, NULL, "attribute %s has %lld values, expected at most %d", name,
-		                   (long long)cnt, max);
+		ret = scuot_h5_err(e, SCUOT_EINPUT, obj, NULL,
+		                   "attribute %s has %lld values, expected at most %d", name, (long long)cnt,
+		                   max);
 	else if (H5Aread(a, H5T_NATIVE_INT64, out) < 0)
 		ret = scuot_h5_errh(e, SCUOT_EINPUT, obj, NULL, "cannot read attribute %s", name);
 	else
@@ -1188,8 +1226,8 @@ int scuot_h5_attr_bool(hid_t obj, const char *name, int dflt, int *out, scuot_er
 	if ((a = attr_open(obj, name, &ft, &kind, &cnt, e)) < 0)
 		return (int)a;
 	if (cnt != 1) {
-		ret = scuot_h5_err(e, SCUOT_EINPUT, obj, NULL, "attribute %s holds %lld values, expected one", name,
-		                   (long long)cnt);
+		ret = scuot_h5_err(e, SCUOT_EINPUT, obj, NULL, "attribute %s holds %lld values, expected one",
+		                   name, (long long)cnt);
 	} else if (kind == SCUOT_H5_STR) {
 		char *s = NULL;
 		H5Aclose(a), a = -1;
@@ -1197,7 +1235,8 @@ int scuot_h5_attr_bool(hid_t obj, const char *name, int dflt, int *out, scuot_er
 			*out = strcasecmp(s, "true") == 0 || strcmp(s, "1") == 0;
 		free(s);
 	} else if (kind == SCUOT_H5_BOOL || kind == SCUOT_H5_INT || kind == SCUOT_H5_FLOAT) {
-		mt = kind == SCUOT_H5_BOOL ? H5Tget_native_type(ft, H5T_DIR_DEFAULT) : H5Tcopy(H5T_NATIVE_DOUBLE);
+		mt = kind == SCUOT_H5_BOOL ? H5Tget_native_type(ft, H5T_DIR_DEFAULT)
+		                           : H5Tcopy(H5T_NATIVE_DOUBLE);
 		if (mt < 0 || H5Tget_size(mt) > sizeof buf || H5Aread(a, mt, buf) < 0) {
 			ret = scuot_h5_errh(e, SCUOT_EINPUT, obj, NULL, "cannot read attribute %s", name);
 		} else if (kind == SCUOT_H5_BOOL) {
@@ -1211,8 +1250,8 @@ int scuot_h5_attr_bool(hid_t obj, const char *name, int dflt, int *out, scuot_er
 			*out = v != 0;
 		}
 	} else {
-		ret = scuot_h5_err(e, SCUOT_EINPUT, obj, NULL, "attribute %s: expected a boolean, found %s", name,
-		                   kind_name(kind));
+		ret = scuot_h5_err(e, SCUOT_EINPUT, obj, NULL, "attribute %s: expected a boolean, found %s",
+		                   name, kind_name(kind));
 	}
 	scuot_h5_close(mt);
 	scuot_h5_close(ft);
@@ -1226,9 +1265,11 @@ hid_t scuot_h5_group(hid_t loc, const char *name, int dense_attrs, scuot_err *e)
 {
 	hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE), g = -1;
 	/* Tracking attribute creation order gives the group a version-2 object header, which can keep
-	 * attributes in dense storage (a fractal heap) instead of the 64 KiB header: anndata does the same. */
+	 * attributes in dense storage (a fractal heap) instead of the 64 KiB header: anndata does the same.
+	 */
 	if (gcpl >= 0 && dense_attrs &&
-	    (H5Pset_attr_creation_order(gcpl, H5P_CRT_ORDER_TRACKED) < 0 || H5Pset_attr_phase_change(gcpl, 0, 0) < 0))
+	    (H5Pset_attr_creation_order(gcpl, H5P_CRT_ORDER_TRACKED) < 0 ||
+	     H5Pset_attr_phase_change(gcpl, 0, 0) < 0))
 		goto fail;
 	if (gcpl < 0 || (g = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT)) < 0)
 		goto fail;
@@ -1302,8 +1343,8 @@ done:
 	return ret;
 }
 
-int scuot_h5_write_strs(hid_t loc, const char *name, char *const *s, int64_t n, int rank, const char *enc_type,
-                        const char *enc_version, scuot_err *e)
+int scuot_h5_write_strs(hid_t loc, const char *name, char *const *s, int64_t n, int rank,
+                        const char *enc_type, const char *enc_version, scuot_err *e)
 {
 	static char empty[] = "";
 	char **t = NULL;
@@ -1329,13 +1370,15 @@ int scuot_h5_write_strs(hid_t loc, const char *name, char *const *s, int64_t n, 
 }
 
 /* Create attribute name on obj (replacing one that exists) and write buf. */
-static int attr_write(hid_t obj, const char *name, hid_t ft, hid_t mt, hid_t sp, const void *buf, scuot_err *e)
+static int attr_write(hid_t obj, const char *name, hid_t ft, hid_t mt, hid_t sp, const void *buf,
+                      scuot_err *e)
 {
 	hid_t a;
 	int ret = 0;
 	if (scuot_h5_attr_exists(obj, name) && H5Adelete(obj, name) < 0)
 		return scuot_h5_errh(e, SCUOT_EIO, obj, NULL, "cannot replace attribute %s", name);
-	if ((a = H5Acreate2(obj, name, ft, sp, H5P_DEFAULT, H5P_DEFAULT)) < 0 || (buf && H5Awrite(a, mt, buf) < 0))
+	if ((a = H5Acreate2(obj, name, ft, sp, H5P_DEFAULT, H5P_DEFAULT)) < 0 ||
+	    (buf && H5Awrite(a, mt, buf) < 0))
 		ret = scuot_h5_errh(e, SCUOT_EIO, obj, NULL, "cannot write attribute %s", name);
 	scuot_h5_close(a);
 	return ret;
@@ -1344,8 +1387,8 @@ static int attr_write(hid_t obj, const char *name, hid_t ft, hid_t mt, hid_t sp,
 int scuot_h5_attr_set_str(hid_t obj, const char *name, const char *value, scuot_err *e)
 {
 	hid_t st = vstr_type(), sp = H5Screate(H5S_SCALAR);
-	int ret = st < 0 || sp < 0 ? scuot_h5_errh(e, SCUOT_EIO, obj, NULL, "cannot write attribute %s", name) :
-	                             attr_write(obj, name, st, st, sp, &value, e);
+	int ret = st < 0 || sp < 0 ? scuot_h5_errh(e, SCUOT_EIO, obj, NULL, "cannot write attribute %s", name)
+	                           : attr_write(obj, name, st, st, sp, &value, e);
 	scuot_h5_close(st);
 	scuot_h5_close(sp);
 	return ret;
@@ -1355,8 +1398,8 @@ int scuot_h5_attr_set_strs(hid_t obj, const char *name, char *const *s, int64_t 
 {
 	hsize_t d = (hsize_t)n;
 	hid_t st = n ? vstr_type() : H5Tcopy(H5T_IEEE_F64LE), sp = H5Screate_simple(1, &d, NULL);
-	int ret = st < 0 || sp < 0 ? scuot_h5_errh(e, SCUOT_EIO, obj, NULL, "cannot write attribute %s", name) :
-	                             attr_write(obj, name, st, st, sp, n ? (const void *)s : NULL, e);
+	int ret = st < 0 || sp < 0 ? scuot_h5_errh(e, SCUOT_EIO, obj, NULL, "cannot write attribute %s", name)
+	                           : attr_write(obj, name, st, st, sp, n ? (const void *)s : NULL, e);
 	scuot_h5_close(st);
 	scuot_h5_close(sp);
 	return ret;
@@ -1366,8 +1409,8 @@ int scuot_h5_attr_set_i64s(hid_t obj, const char *name, const int64_t *v, int n,
 {
 	hsize_t d = (hsize_t)n;
 	hid_t sp = H5Screate_simple(1, &d, NULL);
-	int ret = sp < 0 ? scuot_h5_errh(e, SCUOT_EIO, obj, NULL, "cannot write attribute %s", name) :
-	                   attr_write(obj, name, H5T_STD_I64LE, H5T_NATIVE_INT64, sp, v, e);
+	int ret = sp < 0 ? scuot_h5_errh(e, SCUOT_EIO, obj, NULL, "cannot write attribute %s", name)
+	                 : attr_write(obj, name, H5T_STD_I64LE, H5T_NATIVE_INT64, sp, v, e);
 	scuot_h5_close(sp);
 	return ret;
 }
@@ -1376,8 +1419,8 @@ int scuot_h5_attr_set_bool(hid_t obj, const char *name, int value, scuot_err *e)
 {
 	int8_t v = value != 0;
 	hid_t bt = scuot_h5_bool_type(), sp = H5Screate(H5S_SCALAR);
-	int ret = bt < 0 || sp < 0 ? scuot_h5_errh(e, SCUOT_EIO, obj, NULL, "cannot write attribute %s", name) :
-	                             attr_write(obj, name, bt, bt, sp, &v, e);
+	int ret = bt < 0 || sp < 0 ? scuot_h5_errh(e, SCUOT_EIO, obj, NULL, "cannot write attribute %s", name)
+	                           : attr_write(obj, name, bt, bt, sp, &v, e);
 	scuot_h5_close(bt);
 	scuot_h5_close(sp);
 	return ret;

@@ -31,11 +31,11 @@ void scuot_h5_quiet(void);
  * Fill e with "FILE: PATH: message", FILE from the file holding loc, PATH that of loc joined with
  * name (name may be NULL or absolute).  Returns code. */
 int scuot_h5_err(scuot_err *e, int code, hid_t loc, const char *name, const char *fmt, ...)
-	SCUOT_PRINTF(5, 6);
+    SCUOT_PRINTF(5, 6);
 /* As scuot_h5_err, appending " (HDF5: <innermost message on HDF5's error stack>)" and clearing
  * the stack; for use right after an HDF5 call failed. */
 int scuot_h5_errh(scuot_err *e, int code, hid_t loc, const char *name, const char *fmt, ...)
-	SCUOT_PRINTF(5, 6);
+    SCUOT_PRINTF(5, 6);
 /* Prefix the message already in e (set by a non-HDF5 function) with "FILE: PATH: " of loc/name. */
 void scuot_h5_err_prefix(scuot_err *e, hid_t loc, const char *name);
 /* Replace a leading "from" (e.g. a temporary file name) in e->msg by "to". */
@@ -123,6 +123,8 @@ int scuot_h5_read_mat(hid_t d, scuot_mat **out, scuot_err *e);
  * lengths, indptr monotone from 0 to nnz, indices in [0, ncol), values finite and (nonneg) >= 0;
  * rows are sorted, duplicates refused.  Data are read straight into the result. */
 int scuot_h5_read_csr(hid_t g, int64_t nrow, int64_t ncol, int nonneg, scuot_csr **out, scuot_err *e);
+/* What is wrong with a matrix value (not finite, negative with nonneg, beyond float32), or NULL. */
+const char *scuot_h5_bad_value(double v, int nonneg);
 /* A dense 2-D numeric dataset as CSR, zeros dropped, read in row blocks. */
 int scuot_h5_read_dense_csr(hid_t d, int nonneg, scuot_csr **out, scuot_err *e);
 
@@ -139,8 +141,8 @@ int scuot_h5_set_encoding(hid_t obj, const char *type, const char *version, scuo
 int scuot_h5_write(hid_t loc, const char *name, hid_t memtype, hid_t filetype, int rank, const int64_t *dims,
                    const void *buf, const char *enc_type, const char *enc_version, scuot_err *e);
 /* 1-D vlen UTF-8 string dataset (rank 1) or scalar (rank 0, n must be 1); NULL entries as "". */
-int scuot_h5_write_strs(hid_t loc, const char *name, char *const *s, int64_t n, int rank, const char *enc_type,
-                        const char *enc_version, scuot_err *e);
+int scuot_h5_write_strs(hid_t loc, const char *name, char *const *s, int64_t n, int rank,
+                        const char *enc_type, const char *enc_version, scuot_err *e);
 /* Scalar vlen UTF-8 string attribute. */
 int scuot_h5_attr_set_str(hid_t obj, const char *name, const char *value, scuot_err *e);
 /* 1-D vlen UTF-8 string attribute; n = 0 writes an empty float64 array, as h5py writes []. */
