@@ -11,12 +11,14 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "io/h5util_internal.h"
 
 #define CHUNK_BYTES ((size_t)1 << 20) /* at most 1 MiB per chunk */
 #define DEFLATE_LEVEL 4
 #define BLOCK_ELEMS ((int64_t)1 << 20) /* elements per block when converting in pieces */
+#define PIECE_BYTES ((size_t)8 << 20)  /* bytes per pread() of a contiguous dataset */
 
 /* ---- errors ---- */
 
@@ -181,12 +183,16 @@ hid_t scuot_h5_open_mem(const void *buf, size_t len, const char *label, scuot_er
 hid_t scuot_h5_create(const char *path, scuot_err *e)
 {
 	char detail[256] = "";
-	hid_t fapl, f;
+	hid_t fapl, fcpl, f;
 	scuot_h5_quiet();
-	if ((fapl = fapl_new()) < 0)
+	if ((fapl = fapl_new()) < 0 || (fcpl = H5Pcreate(H5P_FILE_CREATE)) < 0) {
+		scuot_h5_close(fapl);
 		return scuot_err_set(e, SCUOT_ENOMEM, "%s: cannot create an HDF5 property list", path);
-	f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+	}
+	H5Pset_obj_track_times(fcpl, 0); /* the root group, too, without modification times */
+	f = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
 	H5Pclose(fapl);
+	H5Pclose(fcpl);
 	if (f < 0) {
 		H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, innermost, detail);
 		H5Eclear2(H5E_DEFAULT);
@@ -249,7 +255,11 @@ int scuot_h5_objtype(hid_t loc, const char *path)
 	return t;
 }
 
-static hid_t open_as(hid_t loc, const char *path, int want, scuot_err *e)
+static hid_t nocache_dapl(void);
+
+/* Open a group or dataset (want: H5I_GROUP, H5I_DATASET); big: a dataset read whole, once, without chunk
+ * cache. */
+static hid_t open_as(hid_t loc, const char *path, int want, int big, scuot_err *e)
 {
 	int t = scuot_h5_objtype(loc, path);
 	hid_t id;
@@ -259,14 +269,27 @@ static hid_t open_as(hid_t loc, const char *path, int want, scuot_err *e)
 	if (t != want)
 		return scuot_h5_err(e, SCUOT_EINPUT, loc, path, "is not %s",
 		                    want == H5I_GROUP ? "a group" : "a dataset");
-	id = want == H5I_GROUP ? H5Gopen2(loc, path, H5P_DEFAULT) : H5Dopen2(loc, path, H5P_DEFAULT);
+	if (want == H5I_GROUP) {
+		id = H5Gopen2(loc, path, H5P_DEFAULT);
+	} else {
+		hid_t dapl = big ? nocache_dapl() : H5P_DEFAULT;
+		id = H5Dopen2(loc, path, dapl);
+		if (dapl != H5P_DEFAULT)
+			H5Pclose(dapl);
+	}
 	if (id < 0)
 		return scuot_h5_errh(e, SCUOT_EINPUT, loc, path, "cannot open");
 	return id;
 }
 
-hid_t scuot_h5_gopen(hid_t loc, const char *path, scuot_err *e) { return open_as(loc, path, H5I_GROUP, e); }
-hid_t scuot_h5_dopen(hid_t loc, const char *path, scuot_err *e) { return open_as(loc, path, H5I_DATASET, e); }
+hid_t scuot_h5_gopen(hid_t loc, const char *path, scuot_err *e)
+{
+	return open_as(loc, path, H5I_GROUP, 0, e);
+}
+hid_t scuot_h5_dopen(hid_t loc, const char *path, scuot_err *e)
+{
+	return open_as(loc, path, H5I_DATASET, 0, e);
+}
 
 int scuot_h5_list(hid_t g, char ***names, int64_t *n, scuot_err *e)
 {
@@ -499,6 +522,257 @@ static int read_rows(hid_t d, hid_t memtype, int64_t off, int64_t cnt, void *buf
 int scuot_h5_read_slab(hid_t d, hid_t memtype, int64_t off, int64_t cnt, void *buf, scuot_err *e)
 {
 	return read_rows(d, memtype, off, cnt, buf, 0, e);
+}
+
+/* ---- fast reads of large 1-D arrays ----
+ * HDF5 reads on one thread and copies each chunk through its chunk cache.  For the big arrays of a sparse
+ * matrix, when the stored type is the memory type:
+ *   contiguous storage in a plain file (sec2 driver, no user block): pread() on all OpenMP threads straight
+ *     into the result;
+ *   chunks compressed as h5py and scuot compress them (shuffle and/or deflate): raw chunks fetched in batches
+ *     with H5Dread_chunk (one index lookup each) and inflated (zlib) and un-shuffled on all threads;
+ *   unfiltered chunks: H5Dread on a handle without chunk cache, which reads each chunk straight into the
+ * result. Anything else (other filters, missing chunks, type conversion) goes through H5Dread as well. */
+
+/* Dataset access property list without chunk cache; close after use. */
+static hid_t nocache_dapl(void)
+{
+	hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
+	if (dapl >= 0 && H5Pset_chunk_cache(dapl, 0, 0, 1.0) < 0) {
+		H5Pclose(dapl);
+		return H5P_DEFAULT;
+	}
+	return dapl < 0 ? H5P_DEFAULT : dapl;
+}
+
+/* File descriptor of the plain file holding d, or -1. */
+static int plain_fd(hid_t d)
+{
+	hid_t f = H5Iget_file_id(d), fapl = -1, fcpl = -1;
+	hsize_t ub = 1;
+	void *h = NULL;
+	int fd = -1;
+	if (f >= 0 && (fcpl = H5Fget_create_plist(f)) >= 0 && H5Pget_userblock(fcpl, &ub) >= 0 && ub == 0 &&
+	    (fapl = H5Fget_access_plist(f)) >= 0 && H5Pget_driver(fapl) == H5FD_SEC2 &&
+	    H5Fget_vfd_handle(f, fapl, &h) >= 0 && h)
+		fd = *(int *)h;
+	scuot_h5_close(fcpl);
+	scuot_h5_close(fapl);
+	scuot_h5_close(f); /* drops the reference H5Iget_file_id added */
+	H5Eclear2(H5E_DEFAULT);
+	return fd;
+}
+
+static int pread_all(int fd, void *buf, size_t n, haddr_t off)
+{
+	char *p = buf;
+	while (n > 0) {
+		ssize_t r = pread(fd, p, n, (off_t)off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r, n -= (size_t)r, off += (haddr_t)r;
+	}
+	return 0;
+}
+
+/* HDF5's shuffle filter stores byte j of element k at in[j * nel + k]; write the first keep elements. */
+static void unshuffle(const unsigned char *in, unsigned char *out, size_t nel, size_t el, size_t keep)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (el == 4) {
+		const unsigned char *p0 = in, *p1 = in + nel, *p2 = in + 2 * nel, *p3 = in + 3 * nel;
+		for (size_t k = 0; k < keep; k++) {
+			uint32_t v =
+			    p0[k] | (uint32_t)p1[k] << 8 | (uint32_t)p2[k] << 16 | (uint32_t)p3[k] << 24;
+			memcpy(out + 4 * k, &v, 4);
+		}
+		return;
+	}
+	if (el == 8) {
+		for (size_t k = 0; k < keep; k++) {
+			uint64_t v = 0;
+			for (size_t j = 0; j < 8; j++)
+				v |= (uint64_t)in[j * nel + k] << (8 * j);
+			memcpy(out + 8 * k, &v, 8);
+		}
+		return;
+	}
+#endif
+	for (size_t j = 0; j < el; j++) {
+		const unsigned char *plane = in + j * nel;
+		for (size_t k = 0; k < keep; k++)
+			out[k * el + j] = plane[k];
+	}
+}
+
+/* Decode one raw chunk (size bytes, filters not skipped per mask) of cbytes into dest, keeping want bytes. */
+static int decode_chunk(const unsigned char *raw, size_t size, unsigned mask, int shuffle, int deflate,
+                        size_t cbytes, size_t el, unsigned char *dest, size_t want, unsigned char **tmp)
+{
+	int def = deflate >= 0 && !(mask & (1u << deflate)), shuf = shuffle >= 0 && !(mask & (1u << shuffle));
+	const unsigned char *src = raw;
+	if (def) {
+		/* a whole unshuffled chunk inflates straight into the result */
+		unsigned char *to = !shuf && want == cbytes ? dest : *tmp;
+		uLongf len = (uLongf)cbytes;
+		if (!to && !(to = *tmp = malloc(cbytes)))
+			return -1;
+		if (uncompress(to, &len, raw, (uLong)size) != Z_OK || len != cbytes)
+			return -1;
+		if (to == dest)
+			return 0;
+		src = to;
+	} else if (size < (shuf ? cbytes : want)) {
+		return -1;
+	}
+	if (shuf)
+		unshuffle(src, dest, cbytes / el, el, want / el);
+	else
+		memcpy(dest, src, want);
+	return 0;
+}
+
+/* Filtered chunks of d (1-D, chunks of c elements) into buf.  Every thread takes the next chunk, fetches its
+ * raw bytes with H5Dread_chunk inside a critical section (HDF5 is not thread-safe) and inflates it outside,
+ * so reading and inflating overlap.  Returns 0, 1 when a chunk is missing (HDF5 must fill it), or a code. */
+static int read_filtered(hid_t d, int64_t n, int64_t c, size_t el, int shuffle, int deflate,
+                         unsigned char *buf, scuot_err *e)
+{
+	int64_t nch = (n + c - 1) / c, where = -1;
+	size_t cbytes = (size_t)c * el;
+	int state = 0; /* 0 fine, 1 missing chunk, 2 read error, 3 damaged chunk, 4 out of memory */
+#pragma omp parallel
+	{
+		unsigned char *raw = NULL, *tmp = NULL;
+		size_t cap = 0;
+#pragma omp for schedule(dynamic)
+		for (int64_t k = 0; k < nch; k++) {
+			hsize_t off = (hsize_t)(k * c), sz = 0;
+			uint32_t mask = 0;
+			int st, rc = 0;
+#pragma omp atomic read
+			st = state;
+			if (st)
+				continue;
+#pragma omp critical(scuot_hdf5)
+			{
+				if (H5Dget_chunk_storage_size(d, &off, &sz) < 0 || sz == 0) {
+					rc = 1;
+				} else if (cap < sz) {
+					free(raw);
+					cap = (size_t)sz;
+					if (!(raw = malloc(cap)))
+						rc = 4, cap = 0;
+				}
+				if (!rc && H5Dread_chunk(d, H5P_DEFAULT, &off, &mask, raw) < 0)
+					rc = 2;
+				H5Eclear2(H5E_DEFAULT);
+			}
+			if (!rc) {
+				size_t want = (size_t)(n - k * c < c ? n - k * c : c) * el;
+				if (decode_chunk(raw, (size_t)sz, mask, shuffle, deflate, cbytes, el,
+				                 buf + (size_t)k * cbytes, want, &tmp))
+					rc = 3;
+			}
+			if (rc) {
+#pragma omp critical(scuot_h5_state)
+				if (!state || k < where) {
+#pragma omp atomic write
+					state = rc;
+					where = k;
+				}
+			}
+		}
+		free(raw);
+		free(tmp);
+	}
+	switch (state) {
+	case 0: return 0;
+	case 1: return 1;
+	case 2: return scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "cannot read chunk %lld", (long long)where);
+	case 3:
+		return scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "cannot inflate chunk %lld: damaged data",
+		                    (long long)where);
+	default: return scuot_err_set(e, SCUOT_ENOMEM, "cannot allocate a chunk buffer");
+	}
+}
+
+/* The n elements of 1-D dataset d into buf when memtype is the stored type: 1 when done here, 0 when this
+ * path does not apply (the caller then uses H5Dread), or a negative code. */
+static int fast_read(hid_t d, hid_t memtype, int64_t n, void *buf, scuot_err *e)
+{
+	hid_t ft = H5Dget_type(d), dcpl = H5Dget_create_plist(d);
+	int ret = 0, fd, shuffle = -1, deflate = -1, nf;
+	hsize_t cd[1];
+	size_t el;
+	if (n <= 0 || ft < 0 || dcpl < 0 || H5Tequal(ft, memtype) <= 0)
+		goto done;
+	el = H5Tget_size(ft);
+	if (H5Pget_layout(dcpl) == H5D_CONTIGUOUS) {
+		haddr_t off = H5Dget_offset(d);
+		size_t total = (size_t)n * el;
+		int64_t np = (int64_t)((total + PIECE_BYTES - 1) / PIECE_BYTES);
+		int bad = 0;
+		if (off == HADDR_UNDEF || H5Pget_nfilters(dcpl) != 0 || (fd = plain_fd(d)) < 0)
+			goto done;
+#pragma omp parallel for schedule(dynamic) reduction(| : bad)
+		for (int64_t p = 0; p < np; p++) {
+			size_t o = (size_t)p * PIECE_BYTES,
+			       len = total - o < PIECE_BYTES ? total - o : PIECE_BYTES;
+			bad |= pread_all(fd, (char *)buf + o, len, off + o);
+		}
+		ret = bad ? scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "cannot read the data (truncated file?)")
+		          : 1;
+		goto done;
+	}
+	if (H5Pget_layout(dcpl) != H5D_CHUNKED || H5Pget_chunk(dcpl, 1, cd) != 1 || cd[0] == 0 ||
+	    (nf = H5Pget_nfilters(dcpl)) == 0)
+		goto done;
+	for (int i = 0; i < nf; i++) {
+		unsigned flags, cv[8], cfg;
+		size_t ncv = 8;
+		char name[32];
+		H5Z_filter_t id =
+		    H5Pget_filter2(dcpl, (unsigned)i, &flags, &ncv, cv, sizeof name, name, &cfg);
+		if (id == H5Z_FILTER_SHUFFLE && shuffle < 0 && deflate < 0)
+			shuffle = i;
+		else if (id == H5Z_FILTER_DEFLATE && deflate < 0)
+			deflate = i;
+		else
+			goto done;
+	}
+	ret = read_filtered(d, n, (int64_t)cd[0], el, shuffle, deflate, buf, e);
+	ret = ret < 0 ? ret : ret == 0 ? 1 : 0;
+done:
+	H5Eclear2(H5E_DEFAULT);
+	scuot_h5_close(dcpl);
+	scuot_h5_close(ft);
+	return ret;
+}
+
+/* Touch every page of a large new buffer on all threads, so that a serial read into it does not also pay,
+ * on one thread, for the page faults and the zeroing of fresh pages. */
+static void prefault(void *buf, size_t n)
+{
+	const size_t page = 4096;
+	volatile unsigned char *p = buf;
+	if (n < ((size_t)16 << 20))
+		return;
+#pragma omp parallel for schedule(static)
+	for (int64_t k = 0; k < (int64_t)(n / page); k++)
+		p[(size_t)k * page] = 0;
+}
+
+/* All n elements of the 1-D dataset d as memtype into buf, by the direct path when it applies. */
+static int read_big(hid_t d, hid_t memtype, int64_t n, void *buf, scuot_err *e)
+{
+	int ret = fast_read(d, memtype, n, buf, e);
+	if (ret)
+		return ret < 0 ? ret : 0;
+	prefault(buf, (size_t)n * H5Tget_size(memtype));
+	return read_rows(d, memtype, 0, n, buf, 0, e);
 }
 
 /* ---- strings ---- */
@@ -850,7 +1124,7 @@ int scuot_h5_read_idx32(hid_t d, int32_t *out, int64_t n, int64_t bound, scuot_e
 		return scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "expected integers, found %s", kind_name(kind));
 	if (narrow) {
 		/* int8..int32 on disk: straight into the result */
-		if ((ret = read_rows(d, H5T_NATIVE_INT32, 0, n, out, 0, e)))
+		if ((ret = read_big(d, H5T_NATIVE_INT32, n, out, e)) || bound < 0)
 			return ret;
 		for (int64_t k = 0; k < n; k++)
 			if (out[k] < 0 || out[k] >= bound)
@@ -868,10 +1142,11 @@ int scuot_h5_read_idx32(hid_t d, int32_t *out, int64_t n, int64_t bound, scuot_e
 		if ((ret = read_rows(d, H5T_NATIVE_INT64, off, cnt, blk, 0, e)))
 			break;
 		for (int64_t k = 0; k < cnt; k++) {
-			if (blk[k] < 0 || blk[k] >= bound) {
+			if (blk[k] < 0 || blk[k] >= (bound < 0 ? INT32_MAX : bound)) {
 				ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL,
 				                   "entry %lld is %lld, outside [0, %lld)",
-				                   (long long)(off + k), (long long)blk[k], (long long)bound);
+				                   (long long)(off + k), (long long)blk[k],
+				                   (long long)(bound < 0 ? INT32_MAX : bound));
 				break;
 			}
 			out[off + k] = (int32_t)blk[k];
@@ -914,21 +1189,58 @@ const char *scuot_h5_bad_value(double v, int nonneg)
 	return fabs(v) > FLT_MAX ? "beyond the float32 range" : NULL;
 }
 
-/* Values of a sparse matrix: every one finite, and >= 0 with nonneg; rows with unsorted columns
- * are sorted (duplicates refused). */
+/* The bits of a float (memcpy: no aliasing trouble; compiled to a plain load). */
+static inline uint32_t float_bits(const float *p)
+{
+	uint32_t b;
+	memcpy(&b, p, sizeof b);
+	return b;
+}
+
+/* One pass over a sparse matrix read from g: column indices in [0, ncol), values finite and (nonneg) >= 0;
+ * rows with unsorted columns are then sorted (duplicates refused).  Rows are checked in parallel; the first
+ * offending row is reported. */
 static int csr_finish(hid_t g, scuot_csr *c, int nonneg, scuot_err *e)
 {
+	int64_t bad = INT64_MAX;
 	int unsorted = 0;
+	const int32_t ncol = (int32_t)c->ncol;
+	const uint32_t negative = nonneg ? 0x80000000u : 0xffffffffu;
+#pragma omp parallel for schedule(dynamic, 1024) reduction(min : bad) reduction(| : unsorted)
 	for (int64_t i = 0; i < c->nrow; i++) {
 		int64_t lo = c->indptr[i], hi = c->indptr[i + 1];
-		for (int64_t k = lo; k < hi; k++) {
+		const int32_t *ix = c->indices;
+		const float *val = c->data;
+		uint32_t wrong = 0, down = 0;
+		/* branch-free and vectorized: index out of [0, ncol) (unsigned compare), exponent all ones
+		 * (Inf, NaN), or with nonneg a set sign bit on a non-zero value; columns not increasing */
+#define BAD_ENTRY(k)                                                                                    \
+	(((uint32_t)ix[k] >= (uint32_t)ncol) | ((float_bits(val + (k)) & 0x7f800000u) == 0x7f800000u) | \
+	 (float_bits(val + (k)) > negative))
+		if (hi > lo)
+			wrong = BAD_ENTRY(lo);
+#pragma omp simd reduction(| : wrong, down)
+		for (int64_t k = lo + 1; k < hi; k++) {
+			wrong |= BAD_ENTRY(k);
+			down |= ix[k] <= ix[k - 1];
+		}
+#undef BAD_ENTRY
+		if (wrong && i < bad)
+			bad = i;
+		unsorted |= down != 0;
+	}
+	if (bad < INT64_MAX) {
+		for (int64_t k = c->indptr[bad]; k < c->indptr[bad + 1]; k++) {
+			int32_t j = c->indices[k];
 			float v = c->data[k];
-			if (!isfinite(v) || (nonneg && v < 0))
+			if (j < 0 || j >= ncol)
+				return scuot_h5_err(e, SCUOT_EINPUT, g, "indices",
+				                    "row %lld: column index %d outside [0, %d)",
+				                    (long long)bad, j, ncol);
+			if (scuot_h5_bad_value(v, nonneg))
 				return scuot_h5_err(e, SCUOT_EINPUT, g, "data",
-				                    "row %lld, column %d: value %g is %s", (long long)i,
-				                    c->indices[k], v, scuot_h5_bad_value(v, nonneg));
-			if (k > lo && c->indices[k] <= c->indices[k - 1])
-				unsorted = 1;
+				                    "row %lld, column %d: value %g is %s", (long long)bad, j,
+				                    v, scuot_h5_bad_value(v, nonneg));
 		}
 	}
 	if (unsorted && scuot_csr_sort_rows(c, e)) {
@@ -945,7 +1257,8 @@ int scuot_h5_read_csr(hid_t g, int64_t nrow, int64_t ncol, int nonneg, scuot_csr
 	scuot_csr *c = NULL;
 	int ret, kind;
 	*out = NULL;
-	if ((dd = scuot_h5_dopen(g, "data", e)) < 0 || (di = scuot_h5_dopen(g, "indices", e)) < 0 ||
+	if ((dd = open_as(g, "data", H5I_DATASET, 1, e)) < 0 ||
+	    (di = open_as(g, "indices", H5I_DATASET, 1, e)) < 0 ||
 	    (dp = scuot_h5_dopen(g, "indptr", e)) < 0) {
 		ret = e ? e->code : SCUOT_EINPUT;
 		goto done;
@@ -995,7 +1308,8 @@ int scuot_h5_read_csr(hid_t g, int64_t nrow, int64_t ncol, int nonneg, scuot_csr
 			                   (long long)c->indptr[i]);
 			goto done;
 		}
-	if ((ret = scuot_h5_read_idx32(di, c->indices, nd, ncol, e)))
+	/* indices: range checked with the values below, in one pass */
+	if ((ret = scuot_h5_read_idx32(di, c->indices, nd, -1, e)))
 		goto done;
 	if (kind == SCUOT_H5_BOOL) {
 		uint8_t *b = scuot_alloc((size_t)nd, 1, 0, "booleans", e);
@@ -1006,7 +1320,7 @@ int scuot_h5_read_csr(hid_t g, int64_t nrow, int64_t ncol, int nonneg, scuot_csr
 				c->data[k] = b[k];
 		free(b);
 	} else {
-		ret = read_rows(dd, H5T_NATIVE_FLOAT, 0, nd, c->data, 0, e);
+		ret = read_big(dd, H5T_NATIVE_FLOAT, nd, c->data, e);
 	}
 	if (ret || (ret = csr_finish(g, c, nonneg, e)))
 		goto done;
@@ -1264,6 +1578,8 @@ int scuot_h5_attr_bool(hid_t obj, const char *name, int dflt, int *out, scuot_er
 hid_t scuot_h5_group(hid_t loc, const char *name, int dense_attrs, scuot_err *e)
 {
 	hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE), g = -1;
+	if (gcpl >= 0 && H5Pset_obj_track_times(gcpl, 0) < 0)
+		goto fail;
 	/* Tracking attribute creation order gives the group a version-2 object header, which can keep
 	 * attributes in dense storage (a fractal heap) instead of the 64 KiB header: anndata does the same.
 	 */
@@ -1297,6 +1613,92 @@ static hid_t vstr_type(void)
 	return t;
 }
 
+/* Byte j of element k goes to out[j * nel + k] (HDF5's shuffle filter). */
+static void shuffle_bytes(const unsigned char *in, unsigned char *out, size_t nel, size_t el)
+{
+	for (size_t j = 0; j < el; j++) {
+		unsigned char *plane = out + j * nel;
+		for (size_t k = 0; k < nel; k++)
+			plane[k] = in[k * el + j];
+	}
+}
+
+/* The total elements of buf (el bytes each) as chunks of celems elements (rows rows) of the chunked dataset
+ * ds, whose pipeline is shuffle then deflate: each chunk is padded with the fill value 0, shuffled and
+ * compressed on the OpenMP threads exactly as HDF5's filters would do it, and stored with H5Dwrite_chunk
+ * (serialized: HDF5 is not thread-safe).  Chunks are contiguous in buf because they span whole rows. */
+static int write_chunks(hid_t ds, const unsigned char *buf, int64_t total, int64_t celems, int64_t rows,
+                        size_t el, scuot_err *e)
+{
+	int64_t nch = (total + celems - 1) / celems, where = -1;
+	size_t cbytes = (size_t)celems * el;
+	uLong zcap = compressBound((uLong)cbytes);
+	int state = 0; /* 1 out of memory, 2 compression failed, 3 write failed */
+#pragma omp parallel
+	{
+		unsigned char *pad = malloc(cbytes), *shuf = malloc(cbytes), *z = malloc(zcap);
+#pragma omp for ordered schedule(dynamic)
+		for (int64_t k = 0; k < nch; k++) {
+			size_t want =
+			    (size_t)(total - k * celems < celems ? total - k * celems : celems) * el;
+			const unsigned char *src = buf + (size_t)k * cbytes;
+			uLongf zl = zcap;
+			int st, rc = 0;
+#pragma omp atomic read
+			st = state;
+			if (st) {
+				rc = -1; /* an earlier chunk failed: nothing to do, but pass the ordered
+				            region */
+			} else if (!pad || !shuf || !z) {
+				rc = 1;
+			} else {
+				if (want < cbytes) {
+					memcpy(pad, src, want);
+					memset(pad + want, 0, cbytes - want);
+					src = pad;
+				}
+				if (el > 1) {
+					shuffle_bytes(src, shuf, (size_t)celems, el);
+					src = shuf;
+				}
+				if (compress2(z, &zl, src, (uLong)cbytes, DEFLATE_LEVEL) != Z_OK)
+					rc = 2;
+			}
+			/* stored in chunk order, so the file is the same whatever the number of threads */
+#pragma omp ordered
+			if (!rc) {
+				hsize_t off[SCUOT_H5_MAXRANK] = { 0 };
+				off[0] = (hsize_t)(k * rows); /* chunk k starts at row k * rows */
+#pragma omp critical(scuot_hdf5)
+				{
+					if (H5Dwrite_chunk(ds, H5P_DEFAULT, 0, off, (size_t)zl, z) < 0)
+						rc = 3;
+					H5Eclear2(H5E_DEFAULT);
+				}
+			}
+			if (rc > 0) {
+#pragma omp critical(scuot_h5_state)
+				if (!state || k < where) {
+#pragma omp atomic write
+					state = rc;
+					where = k;
+				}
+			}
+		}
+		free(pad);
+		free(shuf);
+		free(z);
+	}
+	switch (state) {
+	case 0: return 0;
+	case 1: return scuot_err_set(e, SCUOT_ENOMEM, "cannot allocate chunk buffers");
+	case 2: return scuot_h5_err(e, SCUOT_EIO, ds, NULL, "cannot compress chunk %lld", (long long)where);
+	default:
+		return scuot_h5_err(e, SCUOT_EIO, ds, NULL, "cannot write chunk %lld (disk full?)",
+		                    (long long)where);
+	}
+}
+
 int scuot_h5_write(hid_t loc, const char *name, hid_t memtype, hid_t filetype, int rank, const int64_t *dims,
                    const void *buf, const char *enc_type, const char *enc_version, scuot_err *e)
 {
@@ -1309,7 +1711,8 @@ int scuot_h5_write(hid_t loc, const char *name, hid_t memtype, hid_t filetype, i
 	for (int i = 0; i < rank; i++)
 		hd[i] = (hsize_t)dims[i];
 	sp = rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(rank, hd, NULL);
-	if (sp < 0 || (dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0)
+	/* no modification times in object headers: the same object gives the same bytes */
+	if (sp < 0 || (dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0 || H5Pset_obj_track_times(dcpl, 0) < 0)
 		goto fail;
 	if (rank > 0 && total > 0) {
 		/* chunks of at most CHUNK_BYTES, filled from the last dimension (whole rows when they fit) */
@@ -1329,6 +1732,20 @@ int scuot_h5_write(hid_t loc, const char *name, hid_t memtype, hid_t filetype, i
 	}
 	if ((ds = H5Dcreate2(loc, name, filetype, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0)
 		goto fail;
+	if (total > 0 && rank > 0 && H5Tis_variable_str(filetype) <= 0 && H5Tequal(memtype, filetype) > 0) {
+		/* whole-row chunks of a stored type equal to the memory type: compressed on all threads */
+		int64_t celems = 1, whole = 1;
+		for (int i = 0; i < rank; i++) {
+			celems *= (int64_t)ch[i];
+			whole &= i == 0 || (int64_t)ch[i] == dims[i];
+		}
+		if (whole && total > celems) {
+			ret = write_chunks(ds, buf, total, celems, (int64_t)ch[0], H5Tget_size(filetype), e);
+			if (!ret && enc_type)
+				ret = scuot_h5_set_encoding(ds, enc_type, enc_version, e);
+			goto done;
+		}
+	}
 	if (total > 0 && H5Dwrite(ds, memtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
 		goto fail;
 	if (enc_type)

@@ -115,7 +115,8 @@ int scuot_h5_read_bool_into(hid_t d, uint8_t *out, int64_t n, scuot_err *e);
  * to memtype into buf.  Range overflows are errors, not clamps. */
 int scuot_h5_read_slab(hid_t d, hid_t memtype, int64_t off, int64_t cnt, void *buf, scuot_err *e);
 /* The 1-D integer dataset d of n elements into int32 out[0..n), reading int64/uint64 storage in
- * blocks; values outside [0, bound) are an error naming the position. */
+ * blocks; values outside [0, bound) are an error naming the position (bound < 0: only values that do
+ * not fit int32 are). */
 int scuot_h5_read_idx32(hid_t d, int32_t *out, int64_t n, int64_t bound, scuot_err *e);
 /* A 2-D (or 1-D: n x 1) numeric dataset into a new dense matrix. */
 int scuot_h5_read_mat(hid_t d, scuot_mat **out, scuot_err *e);
