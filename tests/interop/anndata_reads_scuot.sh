@@ -21,7 +21,12 @@ if ! "$PY" "$srcdir/make_fixtures.py" "$tmp" 2>"$tmp/make.err"; then
 	cat "$tmp/make.err"
 	exit 1
 fi
-for kind in csr csc dense; do
+if ! "$PY" "$srcdir/make_fixtures.py" "$tmp" large 2>"$tmp/make.err"; then
+	echo "FAIL: make_fixtures.py could not write the large fixture:"
+	cat "$tmp/make.err"
+	exit 1
+fi
+for kind in csr csc dense large; do
 	if ! "$bindir/scuot_h5dump" copy "$tmp/ad_$kind.h5ad" "$tmp/copy_$kind.h5ad" >/dev/null 2>"$tmp/copy.err"; then
 		echo "FAIL: scuot could not copy ad_$kind.h5ad:"
 		cat "$tmp/copy.err"

@@ -22,11 +22,19 @@ def _num(v):
 
 
 def dense(m):
+    """A matrix as a dense float64 numpy array (compared with numpy, written to JSON as lists)."""
     if m is None:
         return None
     if sp.issparse(m):
         m = m.toarray()
-    return np.asarray(m, dtype=np.float64).tolist()
+    return np.asarray(m, dtype=np.float64)
+
+
+def to_json(o):
+    """json.dump default: numpy arrays as lists."""
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    raise TypeError(type(o).__name__)
 
 
 def _label(v):
@@ -111,12 +119,9 @@ def _csr_dense(j):
     if j is None:
         return None
     n, m = j["shape"]
-    out = np.zeros((n, m))
-    ip = j["indptr"]
-    for i in range(n):
-        for k in range(ip[i], ip[i + 1]):
-            out[i, j["indices"][k]] = j["data"][k]
-    return out.tolist()
+    data = np.array([np.nan if v is None else v for v in j["data"]], dtype=np.float64)
+    return sp.csr_matrix((data, np.array(j["indices"], dtype=np.int64), np.array(j["indptr"], dtype=np.int64)),
+                         shape=(n, m)).toarray()
 
 
 def from_dump(j):
@@ -135,6 +140,19 @@ def compare(exp, got, path="", errs=None, rtol=1e-6, atol=1e-9):
     if errs is None:
         errs = []
     if len(errs) > 40:
+        return errs
+    if isinstance(exp, np.ndarray) or isinstance(got, np.ndarray):
+        try:
+            e, g = np.asarray(exp, dtype=np.float64), np.asarray(got, dtype=np.float64)
+        except (TypeError, ValueError):
+            errs.append(f"{path}: observed {got!r:.200}, expected a numeric array")
+            return errs
+        if e.shape != g.shape:
+            errs.append(f"{path}: observed shape {g.shape}, expected {e.shape}")
+        elif not np.allclose(g, e, rtol=rtol, atol=atol, equal_nan=True):
+            bad = np.argwhere(~np.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True))
+            i = tuple(bad[0])
+            errs.append(f"{path}{list(i)}: observed {g[i]!r}, expected {e[i]!r} ({len(bad)} elements differ)")
         return errs
     if isinstance(exp, dict):
         if not isinstance(got, dict):

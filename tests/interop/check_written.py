@@ -151,6 +151,10 @@ def copy(orig, copied):
             same = str(x[c].dtype) == str(y[c].dtype) or (x[c].dtype.kind in "iu" and y[c].dtype == np.int64) or \
                 (x[c].dtype.kind == "f" and y[c].dtype == np.float64)
             check(same, f"{side}/{c}: dtype {y[c].dtype} after the copy, {x[c].dtype} before")
+    for k, x, y in [("X", a.X, b.X)] + [(f"layers/{k}", a.layers[k], b.layers[k]) for k in a.layers]:
+        check(sp.issparse(y) and y.format == "csr" and y.dtype == np.float32, f"{k}: float32 CSR after the copy")
+        check(abs(x - y).max() == 0 if sp.issparse(x) else np.array_equal(np.asarray(x), y.toarray()),
+              f"{k}: values differ after the copy")
     return report(errors, f"{os.path.basename(orig)} copied by scuot")
 
 

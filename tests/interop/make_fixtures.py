@@ -1,8 +1,9 @@
 # make_fixtures.py -- interop tests: write h5ad, 10x HDF5 and loom files as other producers do, with the values
 # scuot must read from each, at test time (no committed binaries).  Run by /usr/bin/python3 (Debian's anndata).
-"""Usage: make_fixtures.py OUTDIR
+"""Usage: make_fixtures.py OUTDIR [large]
 
-Writes into OUTDIR:
+With large, writes only ad_large.h5ad (6000 x 1500, gzip-compressed by anndata, several chunks per array).
+Otherwise writes into OUTDIR:
   ad_csr.h5ad, ad_csc.h5ad, ad_dense.h5ad  anndata (the installed version, 0.8 on Debian): X as csr, csc and
                                            dense; categorical/string/int/float/bool obs columns; obsm; layers;
                                            nested uns (plus a sparse obsm entry and a dataframe in uns, which
@@ -40,7 +41,7 @@ manifest = []
 def save(name, fmt, expected, arg="-", warning="-"):
     exp = name + ("" if arg == "-" else "." + arg) + ".expected.json"
     with open(os.path.join(out, exp), "w") as fp:
-        json.dump(expected, fp, indent=1)
+        json.dump(expected, fp, indent=1, default=canon.to_json)
     manifest.append("\t".join([fmt, name, arg, exp, warning]))
 
 
@@ -159,9 +160,12 @@ def write_ad011():
         lay = f["layers"].create_group("counts")
         enc(lay, "csr_matrix", "0.1.0")
         lay.attrs["shape"] = np.array([n, m], dtype=np.int64)
-        lay.create_dataset("indptr", data=np.array([0, 1, 1, 3, 3, 4], dtype=np.int64), maxshape=(None,))
-        lay.create_dataset("indices", data=np.array([2, 0, 1, 2], dtype=np.int64), maxshape=(None,))
-        lay.create_dataset("data", data=np.array([1.5, 2.0, 3.0, 4.0], dtype=np.float64), maxshape=(None,))
+        # chunks of 2: unfiltered, shuffle only, deflate only
+        lay.create_dataset("indptr", data=np.array([0, 1, 1, 3, 3, 4], dtype=np.int64), chunks=(2,),
+                           maxshape=(None,))
+        lay.create_dataset("indices", data=np.array([2, 0, 1, 2], dtype=np.int64), chunks=(2,), shuffle=True)
+        lay.create_dataset("data", data=np.array([1.5, 2.0, 3.0, 4.0], dtype=np.float64), chunks=(2,),
+                           compression="gzip")
         u = f["uns"]
         enc(u.create_dataset("title", data="run \u00e9", dtype=sdt), "string", "0.2.0")
         enc(u.create_dataset("converged", data=np.bool_(True)), "numeric-scalar", "0.2.0")
@@ -365,8 +369,25 @@ def write_loom2():
     save(name, "loom", expected)
 
 
+def write_large():
+    """A larger anndata file (several chunks per array) for the copy test of anndata_reads_scuot.sh."""
+    import anndata
+    n, m = 6000, 1500
+    X = sp.random(n, m, density=0.06, format="csr", dtype=np.float32, random_state=17)
+    X.data = np.round(X.data * 100).astype(np.float32) + 1
+    obs = pd.DataFrame({"group": pd.Categorical(rng.choice(["a", "b", "c"], n)), "depth": rng.random(n)},
+                       index=[f"cell{i}" for i in range(n)])
+    a = anndata.AnnData(X, obs=obs, var=pd.DataFrame(index=[f"g{j}" for j in range(m)]))
+    a.obsm["X_pca"] = rng.normal(size=(n, 50))
+    a.layers["counts"] = X.copy()
+    a.write_h5ad(os.path.join(out, "ad_large.h5ad"), compression="gzip")
+
+
 def main():
     os.makedirs(out, exist_ok=True)
+    if len(sys.argv) > 2 and sys.argv[2] == "large":
+        write_large()
+        return
     write_anndata()
     write_ad011()
     write_tenx_v3()
