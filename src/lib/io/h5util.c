@@ -715,7 +715,8 @@ static int fast_read(hid_t d, hid_t memtype, int64_t n, void *buf, scuot_err *e)
 		size_t total = (size_t)n * el;
 		int64_t np = (int64_t)((total + PIECE_BYTES - 1) / PIECE_BYTES);
 		int bad = 0;
-		if (off == HADDR_UNDEF || H5Pget_nfilters(dcpl) != 0 || (fd = plain_fd(d)) < 0)
+		if (off == HADDR_UNDEF || H5Pget_nfilters(dcpl) != 0 || H5Pget_external_count(dcpl) != 0 ||
+		    (fd = plain_fd(d)) < 0)
 			goto done;
 #pragma omp parallel for schedule(dynamic) reduction(| : bad)
 		for (int64_t p = 0; p < np; p++) {
@@ -837,7 +838,11 @@ static int read_strings(hid_t obj, int is_attr, hid_t ft, int64_t n, int64_t k, 
 				for (int64_t i = 0; i < n && !ret; i++)
 					if (!(out[i] = scuot_strdup(v[i] ? v[i] : "", e)))
 						ret = e ? e->code : SCUOT_ENOMEM;
+#if H5_VERSION_GE(1, 12, 0)
+				H5Treclaim(mt, sp, H5P_DEFAULT, v);
+#else
 				H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, v);
+#endif
 			}
 			scuot_h5_close(sp);
 			free(v);

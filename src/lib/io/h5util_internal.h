@@ -12,6 +12,10 @@
 #include "core/err.h"
 #include "core/mat.h"
 
+/* HDF5 (serial build) is not thread-safe: these helpers are called from one thread at a time.  Inside,
+ * the large reads and writes use OpenMP threads for pread/inflate/deflate and call HDF5 only inside the
+ * critical section named scuot_hdf5. */
+
 #define SCUOT_H5_MAXRANK 8
 
 /* What a stored element type holds, as the readers see it. */
@@ -137,8 +141,9 @@ hid_t scuot_h5_group(hid_t loc, const char *name, int dense_attrs, scuot_err *e)
 /* Set the two string attributes encoding-type / encoding-version (anndata). */
 int scuot_h5_set_encoding(hid_t obj, const char *type, const char *version, scuot_err *e);
 /* Dataset name under loc of rank dims (rank 0: scalar) from buf in memtype, stored as filetype:
- * chunked (<= 1 MiB per chunk), shuffle + deflate level 4 unless scalar or empty.  enc_type /
- * enc_version (may be NULL) become the encoding attributes. */
+ * chunked (<= 1 MiB per chunk), shuffle + deflate level 4 unless scalar or empty; chunks are compressed
+ * on all OpenMP threads when memtype equals filetype, and stored in order (same bytes for any thread
+ * count).  enc_type / enc_version (may be NULL) become the encoding attributes. */
 int scuot_h5_write(hid_t loc, const char *name, hid_t memtype, hid_t filetype, int rank, const int64_t *dims,
                    const void *buf, const char *enc_type, const char *enc_version, scuot_err *e);
 /* 1-D vlen UTF-8 string dataset (rank 1) or scalar (rank 0, n must be 1); NULL entries as "". */
