@@ -20,6 +20,13 @@
 #define BLOCK_ELEMS ((int64_t)1 << 20) /* elements per block when converting in pieces */
 #define PIECE_BYTES ((size_t)8 << 20)  /* bytes per pread() of a contiguous dataset */
 
+/* OpenMP directives; nothing (and no warning) in a build without OpenMP. */
+#ifdef _OPENMP
+#define SCUOT_OMP(x) _Pragma(#x)
+#else
+#define SCUOT_OMP(x)
+#endif
+
 /* ---- errors ---- */
 
 void scuot_h5_quiet(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
@@ -643,20 +650,20 @@ static int read_filtered(hid_t d, int64_t n, int64_t c, size_t el, int shuffle, 
 	int64_t nch = (n + c - 1) / c, where = -1;
 	size_t cbytes = (size_t)c * el;
 	int state = 0; /* 0 fine, 1 missing chunk, 2 read error, 3 damaged chunk, 4 out of memory */
-#pragma omp parallel
+	SCUOT_OMP(omp parallel)
 	{
 		unsigned char *raw = NULL, *tmp = NULL;
 		size_t cap = 0;
-#pragma omp for schedule(dynamic)
+		SCUOT_OMP(omp for schedule(dynamic))
 		for (int64_t k = 0; k < nch; k++) {
 			hsize_t off = (hsize_t)(k * c), sz = 0;
 			uint32_t mask = 0;
 			int st, rc = 0;
-#pragma omp atomic read
+			SCUOT_OMP(omp atomic read)
 			st = state;
 			if (st)
 				continue;
-#pragma omp critical(scuot_hdf5)
+			SCUOT_OMP(omp critical(scuot_hdf5))
 			{
 				if (H5Dget_chunk_storage_size(d, &off, &sz) < 0 || sz == 0) {
 					rc = 1;
@@ -677,9 +684,9 @@ static int read_filtered(hid_t d, int64_t n, int64_t c, size_t el, int shuffle, 
 					rc = 3;
 			}
 			if (rc) {
-#pragma omp critical(scuot_h5_state)
+				SCUOT_OMP(omp critical(scuot_h5_state))
 				if (!state || k < where) {
-#pragma omp atomic write
+					SCUOT_OMP(omp atomic write)
 					state = rc;
 					where = k;
 				}
@@ -718,7 +725,7 @@ static int fast_read(hid_t d, hid_t memtype, int64_t n, void *buf, scuot_err *e)
 		if (off == HADDR_UNDEF || H5Pget_nfilters(dcpl) != 0 || H5Pget_external_count(dcpl) != 0 ||
 		    (fd = plain_fd(d)) < 0)
 			goto done;
-#pragma omp parallel for schedule(dynamic) reduction(| : bad)
+		SCUOT_OMP(omp parallel for schedule(dynamic) reduction(| : bad))
 		for (int64_t p = 0; p < np; p++) {
 			size_t o = (size_t)p * PIECE_BYTES,
 			       len = total - o < PIECE_BYTES ? total - o : PIECE_BYTES;
@@ -761,7 +768,7 @@ static void prefault(void *buf, size_t n)
 	volatile unsigned char *p = buf;
 	if (n < ((size_t)16 << 20))
 		return;
-#pragma omp parallel for schedule(static)
+	SCUOT_OMP(omp parallel for schedule(static))
 	for (int64_t k = 0; k < (int64_t)(n / page); k++)
 		p[(size_t)k * page] = 0;
 }
@@ -1211,7 +1218,7 @@ static int csr_finish(hid_t g, scuot_csr *c, int nonneg, scuot_err *e)
 	int unsorted = 0;
 	const int32_t ncol = (int32_t)c->ncol;
 	const uint32_t negative = nonneg ? 0x80000000u : 0xffffffffu;
-#pragma omp parallel for schedule(dynamic, 1024) reduction(min : bad) reduction(| : unsorted)
+	SCUOT_OMP(omp parallel for schedule(dynamic, 1024) reduction(min : bad) reduction(| : unsorted))
 	for (int64_t i = 0; i < c->nrow; i++) {
 		int64_t lo = c->indptr[i], hi = c->indptr[i + 1];
 		const int32_t *ix = c->indices;
@@ -1224,7 +1231,7 @@ static int csr_finish(hid_t g, scuot_csr *c, int nonneg, scuot_err *e)
 	 (float_bits(val + (k)) > negative))
 		if (hi > lo)
 			wrong = BAD_ENTRY(lo);
-#pragma omp simd reduction(| : wrong, down)
+		SCUOT_OMP(omp simd reduction(| : wrong, down))
 		for (int64_t k = lo + 1; k < hi; k++) {
 			wrong |= BAD_ENTRY(k);
 			down |= ix[k] <= ix[k - 1];
@@ -1639,17 +1646,17 @@ static int write_chunks(hid_t ds, const unsigned char *buf, int64_t total, int64
 	size_t cbytes = (size_t)celems * el;
 	uLong zcap = compressBound((uLong)cbytes);
 	int state = 0; /* 1 out of memory, 2 compression failed, 3 write failed */
-#pragma omp parallel
+	SCUOT_OMP(omp parallel)
 	{
 		unsigned char *pad = malloc(cbytes), *shuf = malloc(cbytes), *z = malloc(zcap);
-#pragma omp for ordered schedule(dynamic)
+		SCUOT_OMP(omp for ordered schedule(dynamic))
 		for (int64_t k = 0; k < nch; k++) {
 			size_t want =
 			    (size_t)(total - k * celems < celems ? total - k * celems : celems) * el;
 			const unsigned char *src = buf + (size_t)k * cbytes;
 			uLongf zl = zcap;
 			int st, rc = 0;
-#pragma omp atomic read
+			SCUOT_OMP(omp atomic read)
 			st = state;
 			if (st) {
 				rc = -1; /* an earlier chunk failed: nothing to do, but pass the ordered
@@ -1670,11 +1677,11 @@ static int write_chunks(hid_t ds, const unsigned char *buf, int64_t total, int64
 					rc = 2;
 			}
 			/* stored in chunk order, so the file is the same whatever the number of threads */
-#pragma omp ordered
+			SCUOT_OMP(omp ordered)
 			if (!rc) {
 				hsize_t off[SCUOT_H5_MAXRANK] = { 0 };
 				off[0] = (hsize_t)(k * rows); /* chunk k starts at row k * rows */
-#pragma omp critical(scuot_hdf5)
+				SCUOT_OMP(omp critical(scuot_hdf5))
 				{
 					if (H5Dwrite_chunk(ds, H5P_DEFAULT, 0, off, (size_t)zl, z) < 0)
 						rc = 3;
@@ -1682,9 +1689,9 @@ static int write_chunks(hid_t ds, const unsigned char *buf, int64_t total, int64
 				}
 			}
 			if (rc > 0) {
-#pragma omp critical(scuot_h5_state)
+				SCUOT_OMP(omp critical(scuot_h5_state))
 				if (!state || k < where) {
-#pragma omp atomic write
+					SCUOT_OMP(omp atomic write)
 					state = rc;
 					where = k;
 				}
