@@ -680,6 +680,25 @@ static int read_uns(hid_t g, scuot_uns *node, int depth, scuot_err *e)
 	return ret;
 }
 
+/* Say which elements a full read leaves out (scuot keeps no raw, obsp or varp), so nothing goes silently. */
+static void note_unread(hid_t f)
+{
+	static const char *const groups[] = { "raw", "obsp", "varp" };
+	char file[512];
+	for (size_t k = 0; k < sizeof groups / sizeof *groups; k++) {
+		H5G_info_t info;
+		hid_t g;
+		if (scuot_h5_objtype(f, groups[k]) != H5I_GROUP || (g = H5Gopen2(f, groups[k], H5P_DEFAULT)) < 0)
+			continue;
+		if (H5Gget_info(g, &info) >= 0 && info.nlinks > 0)
+			scuot_log_info("%s: /%s (%llu element%s) is not read: scuot keeps X, layers, obs, var, obsm, "
+			               "varm and uns", scuot_h5_file(f, file, sizeof file), groups[k],
+			               (unsigned long long)info.nlinks, info.nlinks == 1 ? "" : "s");
+		H5Gclose(g);
+	}
+	H5Eclear2(H5E_DEFAULT);
+}
+
 static int read_file(hid_t f, unsigned parts, scuot_adata **out, scuot_err *e)
 {
 	char *et = NULL;
@@ -724,6 +743,8 @@ static int read_file(hid_t f, unsigned parts, scuot_adata **out, scuot_err *e)
 		if (ret)
 			goto done;
 	}
+	if (parts == SCUOT_H5AD_ALL)
+		note_unread(f);
 	*out = a, a = NULL;
 done:
 	scuot_adata_free(a);
