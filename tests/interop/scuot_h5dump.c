@@ -1,5 +1,5 @@
-/* scuot_h5dump.c -- interop test helper: read an h5ad, 10x HDF5 or loom file with libscuot and print it as JSON,
- * or write the sample AnnData object that tests/interop/check_written.py checks with anndata.
+/* scuot_h5dump.c -- interop test helper: read an h5ad, 10x HDF5 or loom file with libscuot and print it as
+ * JSON, or write the sample AnnData object that tests/interop/check_written.py checks with anndata.
  *
  * Usage: scuot_h5dump h5ad FILE | 10x FILE [GENOME] | loom FILE [LAYER]     (JSON on stdout)
  *        scuot_h5dump sample OUT.h5ad [nullable-string]   (writes OUT.h5ad, prints the object written)
@@ -106,7 +106,8 @@ static void dump_df(const scuot_df *df)
 		const scuot_col *c = &df->cols[j];
 		fputs(j ? ", {\"name\": " : "{\"name\": ", stdout);
 		jstr(c->name);
-		printf(", \"type\": \"%s\", \"masked\": %s, \"values\": [", type_name(c->type), c->mask ? "true" : "false");
+		printf(", \"type\": \"%s\", \"masked\": %s, \"values\": [", type_name(c->type),
+		       c->mask ? "true" : "false");
 		for (int64_t r = 0; r < df->n; r++) {
 			fputs(r ? ", " : "", stdout);
 			if (c->mask && c->mask[r]) {
@@ -118,7 +119,9 @@ static void dump_df(const scuot_df *df)
 			case SCUOT_COL_INT: printf("%lld", (long long)c->i[r]); break;
 			case SCUOT_COL_BOOL: fputs(c->b[r] ? "true" : "false", stdout); break;
 			case SCUOT_COL_STRING: jstr(c->s[r]); break;
-			case SCUOT_COL_CATEGORICAL: jstr(c->codes[r] >= 0 ? c->cats[c->codes[r]] : NULL); break;
+			case SCUOT_COL_CATEGORICAL:
+				jstr(c->codes[r] >= 0 ? c->cats[c->codes[r]] : NULL);
+				break;
 			}
 		}
 		putchar(']');
@@ -219,13 +222,12 @@ static void dump(const scuot_adata *a)
 
 /* ---- the sample object written for anndata ---- */
 
-#define CHECK(x)                                                                                 \
-	do {                                                                                     \
-		if (!(x)) {                                                                      \
-			fprintf(stderr, "scuot_h5dump: building the sample failed at %s: %s\n", #x, \
-			        e->msg);                                                         \
-			exit(1);                                                                 \
-		}                                                                                \
+#define CHECK(x)                                                                                             \
+	do {                                                                                                 \
+		if (!(x)) {                                                                                  \
+			fprintf(stderr, "scuot_h5dump: building the sample failed at %s: %s\n", #x, e->msg); \
+			exit(1);                                                                             \
+		}                                                                                            \
 	} while (0)
 
 static char **labels(const char *const *s, int64_t n, scuot_err *e)
@@ -257,9 +259,12 @@ static scuot_csr *sample_csr(int64_t nr, int64_t nc, double scale, scuot_err *e)
 
 static scuot_adata *sample(int nullable_string, scuot_err *e)
 {
-	static const char *const cells[] = { "cell_0", "cell_1", "cell_2", "cell_3", "cell_4", "c\xc3\xa9lula_5" };
+	static const char *const cells[] = { "cell_0", "cell_1", "cell_2",
+		                             "cell_3", "cell_4", "c\xc3\xa9lula_5" };
 	static const char *const genes[] = { "ENSG01", "ENSG02", "ENSG03", "ENSG04" };
-	static const char *const names[] = { "alpha", "beta", "gamma \"q\"", "delta", "\xce\xb5psilon", "zeta" };
+	static const char *const names[] = {
+		"alpha", "beta", "gamma \"q\"", "delta", "\xce\xb5psilon", "zeta"
+	};
 	static const char *const cats[] = { "b", "a", "c" };
 	static const char *const stages[] = { "early", "mid", "late" };
 	static const char *const strs[] = { "a", "b", "\xc3\xbc" };
@@ -357,7 +362,8 @@ int main(int argc, char **argv)
 	int ret = 0;
 	const char *arg = argc > 3 ? argv[3] : NULL;
 	if (argc < 3) {
-		fprintf(stderr, "usage: scuot_h5dump h5ad|10x|loom FILE [ARG] | sample OUT [nullable-string] | copy IN OUT\n");
+		fprintf(stderr, "usage: scuot_h5dump h5ad|10x|loom FILE [ARG] | sample OUT [nullable-string] "
+		                "| copy IN OUT\n");
 		return 2;
 	}
 	if (strcmp(argv[1], "h5ad") == 0) {

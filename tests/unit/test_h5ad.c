@@ -1,5 +1,6 @@
-/* test_h5ad.c -- unit tests of the h5ad reader and writer and of the HDF5 helpers (src/lib/io/h5ad.c, h5util.c).
- * Round trips of every column type, uns tree, obsm/varm/layers, part selection, memory images and bad files. */
+/* test_h5ad.c -- unit tests of the h5ad reader and writer and of the HDF5 helpers (src/lib/io/h5ad.c,
+ * h5util.c). Round trips of every column type, uns tree, obsm/varm/layers, part selection, memory images and
+ * bad files. */
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <math.h>
@@ -8,6 +9,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "core/log.h"
 #include "io/h5ad.h"
@@ -63,6 +67,19 @@ static int count_files(void)
 	if (d)
 		closedir(d);
 	return n;
+}
+
+static void *slurp(const char *p, size_t *len)
+{
+	FILE *fp = fopen(p, "rb");
+	cr_assert_not_null(fp);
+	fseek(fp, 0, SEEK_END);
+	*len = (size_t)ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	void *buf = malloc(*len ? *len : 1);
+	cr_assert_eq(fread(buf, 1, *len, fp), *len);
+	fclose(fp);
+	return buf;
 }
 
 /* ---- building objects ---- */
@@ -170,15 +187,16 @@ static scuot_adata *make_sample(int64_t n, int64_t m)
 static void csr_eq(const scuot_csr *x, const scuot_csr *y, const char *what)
 {
 	cr_assert(x && y, "%s: one side is missing", what);
-	cr_assert(x->nrow == y->nrow && x->ncol == y->ncol && x->nnz == y->nnz, "%s: %lldx%lld/%lld vs %lldx%lld/%lld",
-	          what, (long long)x->nrow, (long long)x->ncol, (long long)x->nnz, (long long)y->nrow,
-	          (long long)y->ncol, (long long)y->nnz);
+	cr_assert(x->nrow == y->nrow && x->ncol == y->ncol && x->nnz == y->nnz,
+	          "%s: %lldx%lld/%lld vs %lldx%lld/%lld", what, (long long)x->nrow, (long long)x->ncol,
+	          (long long)x->nnz, (long long)y->nrow, (long long)y->ncol, (long long)y->nnz);
 	for (int64_t i = 0; i <= x->nrow; i++)
 		cr_assert_eq(x->indptr[i], y->indptr[i], "%s: indptr[%lld] %lld vs %lld", what, (long long)i,
 		             (long long)x->indptr[i], (long long)y->indptr[i]);
 	for (int64_t k = 0; k < x->nnz; k++) {
 		cr_assert_eq(x->indices[k], y->indices[k], "%s: indices[%lld]", what, (long long)k);
-		cr_assert_eq(x->data[k], y->data[k], "%s: data[%lld] %g vs %g", what, (long long)k, x->data[k], y->data[k]);
+		cr_assert_eq(x->data[k], y->data[k], "%s: data[%lld] %g vs %g", what, (long long)k,
+		             x->data[k], y->data[k]);
 	}
 }
 
@@ -191,28 +209,33 @@ static void col_eq(const scuot_col *x, const scuot_col *y, int64_t n)
 	if (!str)
 		cr_assert_eq(!x->mask, !y->mask, "column %s: mask presence differs", x->name);
 	for (int64_t r = 0; r < n; r++) {
-		int mx = (x->mask && x->mask[r]) || (str && !x->s[r]), my = (y->mask && y->mask[r]) || (str && !y->s[r]);
+		int mx = (x->mask && x->mask[r]) || (str && !x->s[r]),
+		    my = (y->mask && y->mask[r]) || (str && !y->s[r]);
 		cr_assert_eq(mx, my, "column %s row %lld: mask %d vs %d", x->name, (long long)r, mx, my);
 		if (mx)
 			continue;
 		switch (x->type) {
 		case SCUOT_COL_FLOAT:
-			cr_assert((isnan(x->f[r]) && isnan(y->f[r])) || x->f[r] == y->f[r], "column %s row %lld: %g vs %g",
-			          x->name, (long long)r, x->f[r], y->f[r]);
+			cr_assert((isnan(x->f[r]) && isnan(y->f[r])) || x->f[r] == y->f[r],
+			          "column %s row %lld: %g vs %g", x->name, (long long)r, x->f[r], y->f[r]);
 			break;
 		case SCUOT_COL_INT:
-			cr_assert_eq(x->i[r], y->i[r], "column %s row %lld: %lld vs %lld", x->name, (long long)r,
-			             (long long)x->i[r], (long long)y->i[r]);
+			cr_assert_eq(x->i[r], y->i[r], "column %s row %lld: %lld vs %lld", x->name,
+			             (long long)r, (long long)x->i[r], (long long)y->i[r]);
 			break;
-		case SCUOT_COL_BOOL: cr_assert_eq(x->b[r], y->b[r], "column %s row %lld", x->name, (long long)r); break;
+		case SCUOT_COL_BOOL:
+			cr_assert_eq(x->b[r], y->b[r], "column %s row %lld", x->name, (long long)r);
+			break;
 		case SCUOT_COL_STRING:
-			cr_assert_eq(!x->s[r], !y->s[r], "column %s row %lld: NULL on one side", x->name, (long long)r);
+			cr_assert_eq(!x->s[r], !y->s[r], "column %s row %lld: NULL on one side", x->name,
+			             (long long)r);
 			if (x->s[r])
-				cr_assert_str_eq(x->s[r], y->s[r], "column %s row %lld", x->name, (long long)r);
+				cr_assert_str_eq(x->s[r], y->s[r], "column %s row %lld", x->name,
+				                 (long long)r);
 			break;
 		case SCUOT_COL_CATEGORICAL:
-			cr_assert_eq(x->codes[r], y->codes[r], "column %s row %lld: code %d vs %d", x->name, (long long)r,
-			             x->codes[r], y->codes[r]);
+			cr_assert_eq(x->codes[r], y->codes[r], "column %s row %lld: code %d vs %d", x->name,
+			             (long long)r, x->codes[r], y->codes[r]);
 			break;
 		}
 	}
@@ -240,7 +263,8 @@ static void uns_eq(const scuot_uns *x, const scuot_uns *y)
 	cr_assert_eq(x->type, y->type, "uns %s: type %d vs %d", x->key ? x->key : "/", x->type, y->type);
 	switch (x->type) {
 	case SCUOT_UNS_DICT:
-		cr_assert_eq(x->nchild, y->nchild, "uns %s: %d vs %d children", x->key ? x->key : "/", x->nchild, y->nchild);
+		cr_assert_eq(x->nchild, y->nchild, "uns %s: %d vs %d children", x->key ? x->key : "/",
+		             x->nchild, y->nchild);
 		for (int i = 0; i < x->nchild; i++) {
 			const scuot_uns *c = scuot_uns_get(y, x->child[i].key);
 			cr_assert_not_null(c, "uns: key %s missing after the round trip", x->child[i].key);
@@ -275,7 +299,8 @@ static void mat_eq(const scuot_mat *x, const scuot_mat *y)
 {
 	cr_assert(x->nrow == y->nrow && x->ncol == y->ncol);
 	for (int64_t k = 0; k < x->nrow * x->ncol; k++)
-		cr_assert_eq(x->data[k], y->data[k], "element %lld: %g vs %g", (long long)k, x->data[k], y->data[k]);
+		cr_assert_eq(x->data[k], y->data[k], "element %lld: %g vs %g", (long long)k, x->data[k],
+		             y->data[k]);
 }
 
 static void adata_eq(const scuot_adata *x, const scuot_adata *y)
@@ -336,11 +361,24 @@ Test(h5ad, written_layout)
 	hid_t f = scuot_h5_open(path_of("lay.h5ad"), &e);
 	cr_assert(f >= 0, "%s", e.msg);
 	static const char *const enc[][2] = {
-		{ "/", "anndata" }, { "obs", "dataframe" }, { "X", "csr_matrix" }, { "layers", "dict" },
-		{ "obsm", "dict" }, { "varm", "dict" }, { "obsp", "dict" }, { "varp", "dict" }, { "uns", "dict" },
-		{ "obs/cluster", "categorical" }, { "obs/nint", "nullable-integer" }, { "obs/nbool", "nullable-boolean" },
-		{ "obs/note", "nullable-string-array" }, { "obs/label", "string-array" }, { "obs/day", "array" },
-		{ "uns/seed", "numeric-scalar" }, { "uns/method", "string" }, { "var/gene_ids", "string-array" },
+		{ "/", "anndata" },
+		{ "obs", "dataframe" },
+		{ "X", "csr_matrix" },
+		{ "layers", "dict" },
+		{ "obsm", "dict" },
+		{ "varm", "dict" },
+		{ "obsp", "dict" },
+		{ "varp", "dict" },
+		{ "uns", "dict" },
+		{ "obs/cluster", "categorical" },
+		{ "obs/nint", "nullable-integer" },
+		{ "obs/nbool", "nullable-boolean" },
+		{ "obs/note", "nullable-string-array" },
+		{ "obs/label", "string-array" },
+		{ "obs/day", "array" },
+		{ "uns/seed", "numeric-scalar" },
+		{ "uns/method", "string" },
+		{ "var/gene_ids", "string-array" },
 	};
 	for (size_t k = 0; k < sizeof enc / sizeof *enc; k++) {
 		hid_t o = H5Oopen(f, enc[k][0], H5P_DEFAULT);
@@ -351,12 +389,18 @@ Test(h5ad, written_layout)
 		H5Oclose(o);
 	}
 	/* dtypes: indptr int64, indices int32, data float32, codes int8 / int16 */
-	static const char *const dt[][3] = { { "X/indptr", "8", "i" }, { "X/indices", "4", "i" }, { "X/data", "4", "f" },
-		                             { "obs/cluster/codes", "1", "i" }, { "obs/many/codes", "2", "i" } };
+	static const char *const dt[][3] = { { "X/indptr", "8", "i" },
+		                             { "X/indices", "4", "i" },
+		                             { "X/data", "4", "f" },
+		                             { "obs/cluster/codes", "1", "i" },
+		                             { "obs/many/codes", "2", "i" } };
 	for (size_t k = 0; k < sizeof dt / sizeof *dt; k++) {
-		hid_t d = H5Dopen2(f, dt[k][0], H5P_DEFAULT), t = H5Dget_type(d), dcpl = H5Dget_create_plist(d);
-		cr_assert_eq(H5Tget_size(t), (size_t)atoi(dt[k][1]), "%s: size %zu", dt[k][0], H5Tget_size(t));
-		cr_assert_eq(H5Tget_class(t), dt[k][2][0] == 'i' ? H5T_INTEGER : H5T_FLOAT, "%s: class", dt[k][0]);
+		hid_t d = H5Dopen2(f, dt[k][0], H5P_DEFAULT), t = H5Dget_type(d),
+		      dcpl = H5Dget_create_plist(d);
+		cr_assert_eq(H5Tget_size(t), (size_t)atoi(dt[k][1]), "%s: size %zu", dt[k][0],
+		             H5Tget_size(t));
+		cr_assert_eq(H5Tget_class(t), dt[k][2][0] == 'i' ? H5T_INTEGER : H5T_FLOAT, "%s: class",
+		             dt[k][0]);
 		if (dt[k][2][0] == 'i')
 			cr_assert_eq(H5Tget_sign(t), H5T_SGN_2, "%s must be signed", dt[k][0]);
 		cr_assert_eq(H5Pget_layout(dcpl), H5D_CHUNKED, "%s must be chunked", dt[k][0]);
@@ -393,16 +437,66 @@ Test(h5ad, chunks_are_bounded)
 	hid_t d = H5Dopen2(f, "X/data", H5P_DEFAULT), dcpl = H5Dget_create_plist(d);
 	hsize_t ch[1];
 	cr_assert_eq(H5Pget_chunk(dcpl, 1, ch), 1);
-	cr_assert_eq(ch[0], (hsize_t)1 << 18, "chunk of %llu elements, expected 262144", (unsigned long long)ch[0]);
+	cr_assert_eq(ch[0], (hsize_t)1 << 18, "chunk of %llu elements, expected 262144",
+	             (unsigned long long)ch[0]);
 	H5Pclose(dcpl), H5Dclose(d);
 	d = H5Dopen2(f, "X/indptr", H5P_DEFAULT), dcpl = H5Dget_create_plist(d);
 	H5Pget_chunk(dcpl, 1, ch);
-	cr_assert_eq(ch[0], (hsize_t)1 << 17, "indptr chunk of %llu int64, expected 131072", (unsigned long long)ch[0]);
+	cr_assert_eq(ch[0], (hsize_t)1 << 17, "indptr chunk of %llu int64, expected 131072",
+	             (unsigned long long)ch[0]);
 	H5Pclose(dcpl), H5Dclose(d), H5Fclose(f);
 	scuot_adata *b = NULL;
 	cr_assert_eq(scuot_h5ad_read(path_of("big.h5ad"), SCUOT_H5AD_X, &b, &e), 0, "%s", e.msg);
 	csr_eq(a->X, b->X, "X");
 	scuot_adata_free(a), scuot_adata_free(b);
+}
+
+Test(h5ad, reproducible_bytes_fast_and_plain_reads)
+{
+	/* ~500,000 entries: chunks compressed on several threads, then read by the direct path (file) and by
+	 * HDF5 (memory image) */
+	scuot_err e = { 0 };
+	scuot_adata *a = make_sample(200000, 10), *b = NULL;
+	size_t len1, len2;
+	char *buf1, *buf2;
+#ifdef _OPENMP
+	omp_set_num_threads(1);
+#endif
+	cr_assert_eq(scuot_h5ad_write(path_of("t1.h5ad"), a, &e), 0, "%s", e.msg);
+#ifdef _OPENMP
+	omp_set_num_threads(3);
+#endif
+	cr_assert_eq(scuot_h5ad_write(path_of("t3.h5ad"), a, &e), 0, "%s", e.msg);
+	buf1 = slurp(path_of("t1.h5ad"), &len1);
+	buf2 = slurp(path_of("t3.h5ad"), &len2);
+	cr_assert(len1 == len2 && memcmp(buf1, buf2, len1) == 0, "the file depends on the number of threads");
+	cr_assert_eq(scuot_h5ad_read(path_of("t3.h5ad"), SCUOT_H5AD_ALL, &b, &e), 0, "%s", e.msg);
+	adata_eq(a, b);
+	scuot_adata_free(b);
+	cr_assert_eq(scuot_h5ad_read_mem(buf2, len2, SCUOT_H5AD_ALL, &b, &e), 0, "%s", e.msg);
+	adata_eq(a, b);
+	scuot_adata_free(b);
+	/* a damaged compressed chunk is an error, not garbage: flip bytes inside the second chunk of X/data
+	 */
+	hid_t f = scuot_h5_open(path_of("t1.h5ad"), &e), d = H5Dopen2(f, "X/data", H5P_DEFAULT);
+	hsize_t coord = (hsize_t)1 << 18, size = 0;
+	haddr_t addr = HADDR_UNDEF;
+	unsigned mask;
+	cr_assert(H5Dget_chunk_info_by_coord(d, &coord, &mask, &addr, &size) >= 0 && size > 200);
+	H5Dclose(d), H5Fclose(f);
+	for (size_t k = (size_t)addr + 100; k < (size_t)addr + 164; k++)
+		buf1[k] ^= 0x5a;
+	FILE *fp = fopen(path_of("bad.h5ad"), "wb");
+	fwrite(buf1, 1, len1, fp);
+	fclose(fp);
+	cr_assert_eq(scuot_h5ad_read(path_of("bad.h5ad"), SCUOT_H5AD_ALL, &b, fresh(&e)), SCUOT_EINPUT);
+	cr_assert(strstr(e.msg, "bad.h5ad: /X/data: cannot inflate chunk 1"), "message: %s", e.msg);
+	cr_assert_null(b);
+	cr_assert_eq(scuot_h5ad_read_mem(buf1, len1, SCUOT_H5AD_ALL, &b, fresh(&e)), SCUOT_EINPUT);
+	cr_assert(strstr(e.msg, "/X/data"), "message: %s", e.msg);
+	free(buf1);
+	free(buf2);
+	scuot_adata_free(a);
 }
 
 Test(h5ad, empty_columns_and_rows)
@@ -464,29 +558,18 @@ Test(h5ad, parts)
 	cr_assert_null(b->X);
 	cr_assert(b->n_obsm == 0 && b->n_varm == 0 && b->n_layers == 0 && b->uns.nchild == 0);
 	scuot_adata_free(b);
-	cr_assert_eq(scuot_h5ad_read(path_of("p.h5ad"), SCUOT_H5AD_X | SCUOT_H5AD_UNS, &b, &e), 0, "%s", e.msg);
+	cr_assert_eq(scuot_h5ad_read(path_of("p.h5ad"), SCUOT_H5AD_X | SCUOT_H5AD_UNS, &b, &e), 0, "%s",
+	             e.msg);
 	csr_eq(a->X, b->X, "X");
 	uns_eq(&a->uns, &b->uns);
 	cr_assert(!b->obs.index && !b->var.index && b->n_obsm == 0 && b->n_layers == 0);
 	scuot_adata_free(b);
-	cr_assert_eq(scuot_h5ad_read(path_of("p.h5ad"), SCUOT_H5AD_OBSM | SCUOT_H5AD_VARM | SCUOT_H5AD_LAYERS, &b, &e),
-	             0, "%s", e.msg);
+	cr_assert_eq(
+	    scuot_h5ad_read(path_of("p.h5ad"), SCUOT_H5AD_OBSM | SCUOT_H5AD_VARM | SCUOT_H5AD_LAYERS, &b, &e),
+	    0, "%s", e.msg);
 	cr_assert(b->n_obsm == 1 && b->n_varm == 1 && b->n_layers == 1 && !b->X);
 	scuot_adata_free(b);
 	scuot_adata_free(a);
-}
-
-static void *slurp(const char *p, size_t *len)
-{
-	FILE *fp = fopen(p, "rb");
-	cr_assert_not_null(fp);
-	fseek(fp, 0, SEEK_END);
-	*len = (size_t)ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	void *buf = malloc(*len ? *len : 1);
-	cr_assert_eq(fread(buf, 1, *len, fp), *len);
-	fclose(fp);
-	return buf;
 }
 
 Test(h5ad, memory_image)
@@ -517,8 +600,10 @@ Test(h5ad, read_obsm)
 	mat_eq(a->obsm[0].m, m);
 	scuot_mat_free(m);
 	cr_assert_eq(scuot_h5ad_read_obsm(path_of("o.h5ad"), "X_umap", &m, fresh(&e)), SCUOT_EINPUT);
-	cr_assert(strstr(e.msg, "/obsm/X_umap") && strstr(e.msg, "X_pca"), "message should name the key and list "
-	          "X_pca: %s", e.msg);
+	cr_assert(strstr(e.msg, "/obsm/X_umap") && strstr(e.msg, "X_pca"),
+	          "message should name the key and list "
+	          "X_pca: %s",
+	          e.msg);
 	scuot_adata_free(a);
 }
 
@@ -539,7 +624,8 @@ static hid_t skeleton(const char *name, int64_t n, int64_t m, int with_obs)
 		cr_assert_eq(scuot_h5_set_encoding(g, "dataframe", "0.2.0", &e), 0);
 		cr_assert_eq(scuot_h5_attr_set_str(g, "_index", "_index", &e), 0);
 		cr_assert_eq(scuot_h5_attr_set_strs(g, "column-order", NULL, 0, &e), 0);
-		cr_assert_eq(scuot_h5_write_strs(g, "_index", lab, cnt, 1, "string-array", "0.2.0", &e), 0, "%s", e.msg);
+		cr_assert_eq(scuot_h5_write_strs(g, "_index", lab, cnt, 1, "string-array", "0.2.0", &e), 0,
+		             "%s", e.msg);
 		scuot_strs_free(lab, cnt);
 		H5Gclose(g);
 	}
@@ -547,8 +633,8 @@ static hid_t skeleton(const char *name, int64_t n, int64_t m, int with_obs)
 }
 
 /* Sparse group name under loc with the given arrays (indptr int32, indices int64 to exercise widths). */
-static void sparse_group(hid_t loc, const char *name, const char *enc, int64_t nr, int64_t nc, const int32_t *ip,
-                         int64_t np, const int64_t *ix, const double *v, int64_t nnz)
+static void sparse_group(hid_t loc, const char *name, const char *enc, int64_t nr, int64_t nc,
+                         const int32_t *ip, int64_t np, const int64_t *ix, const double *v, int64_t nnz)
 {
 	scuot_err e = { 0 };
 	int64_t shape[2] = { nr, nc };
@@ -556,9 +642,12 @@ static void sparse_group(hid_t loc, const char *name, const char *enc, int64_t n
 	cr_assert(g >= 0);
 	cr_assert_eq(scuot_h5_set_encoding(g, enc, "0.1.0", &e), 0);
 	cr_assert_eq(scuot_h5_attr_set_i64s(g, "shape", shape, 2, &e), 0);
-	cr_assert_eq(scuot_h5_write(g, "indptr", H5T_NATIVE_INT32, H5T_STD_I32LE, 1, &np, ip, NULL, NULL, &e), 0);
-	cr_assert_eq(scuot_h5_write(g, "indices", H5T_NATIVE_INT64, H5T_STD_I64LE, 1, &nnz, ix, NULL, NULL, &e), 0);
-	cr_assert_eq(scuot_h5_write(g, "data", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 1, &nnz, v, NULL, NULL, &e), 0);
+	cr_assert_eq(scuot_h5_write(g, "indptr", H5T_NATIVE_INT32, H5T_STD_I32LE, 1, &np, ip, NULL, NULL, &e),
+	             0);
+	cr_assert_eq(
+	    scuot_h5_write(g, "indices", H5T_NATIVE_INT64, H5T_STD_I64LE, 1, &nnz, ix, NULL, NULL, &e), 0);
+	cr_assert_eq(scuot_h5_write(g, "data", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 1, &nnz, v, NULL, NULL, &e),
+	             0);
 	H5Gclose(g);
 }
 
@@ -576,7 +665,8 @@ Test(h5ad, csc_and_dense_x)
 	uint16_t dense[12] = { 1, 0, 0, 2, 0, 0, 3, 0, 4, 5, 0, 0 };
 	int64_t dims[2] = { 3, 4 };
 	hid_t lg = scuot_h5_group(f, "layers", 0, &e);
-	cr_assert_eq(scuot_h5_write(lg, "dense", H5T_NATIVE_UINT16, H5T_STD_U16BE, 2, dims, dense, "array", "0.2.0", &e),
+	cr_assert_eq(scuot_h5_write(lg, "dense", H5T_NATIVE_UINT16, H5T_STD_U16BE, 2, dims, dense, "array",
+	                            "0.2.0", &e),
 	             0);
 	H5Gclose(lg);
 	H5Fclose(f);
@@ -588,10 +678,11 @@ Test(h5ad, csc_and_dense_x)
 		const scuot_csr *c = k ? b->layers[0].c : b->X;
 		cr_assert_eq(c->nnz, 5);
 		for (int i = 0; i < 4; i++)
-			cr_assert_eq(c->indptr[i], eip[i], "%s indptr[%d] = %lld", k ? "layer" : "X", i, (long long)c->indptr[i]);
+			cr_assert_eq(c->indptr[i], eip[i], "%s indptr[%d] = %lld", k ? "layer" : "X", i,
+			             (long long)c->indptr[i]);
 		for (int q = 0; q < 5; q++)
-			cr_assert(c->indices[q] == eix[q] && c->data[q] == ev[q], "%s entry %d: (%d, %g)", k ? "layer" : "X",
-			          q, c->indices[q], c->data[q]);
+			cr_assert(c->indices[q] == eix[q] && c->data[q] == ev[q], "%s entry %d: (%d, %g)",
+			          k ? "layer" : "X", q, c->indices[q], c->data[q]);
 	}
 	scuot_adata_free(b);
 }
@@ -608,8 +699,8 @@ Test(h5ad, unsorted_rows_sorted_duplicates_refused)
 	H5Fclose(f);
 	cr_assert_eq(scuot_h5ad_read(path_of("uns.h5ad"), SCUOT_H5AD_X, &b, &e), 0, "%s", e.msg);
 	for (int k = 0; k < 3; k++)
-		cr_assert(b->X->indices[k] == k && b->X->data[k] == k + 1, "entry %d: (%d, %g)", k, b->X->indices[k],
-		          b->X->data[k]);
+		cr_assert(b->X->indices[k] == k && b->X->data[k] == k + 1, "entry %d: (%d, %g)", k,
+		          b->X->indices[k], b->X->data[k]);
 	scuot_adata_free(b);
 	ix[1] = 2;
 	f = skeleton("dup.h5ad", 2, 3, 1);
@@ -643,7 +734,8 @@ Test(h5ad, bad_sparse_structure)
 	sparse_group(f, "X", "csr_matrix", 3, 2, ip, 4, ix, v, 3);
 	H5Fclose(f);
 	cr_assert_eq(scuot_h5ad_read(path_of("shape.h5ad"), SCUOT_H5AD_ALL, &b, fresh(&e)), SCUOT_EINPUT);
-	cr_assert(strstr(e.msg, "/X") && strstr(e.msg, "shape is 3 x 2, expected 3 x 3"), "message: %s", e.msg);
+	cr_assert(strstr(e.msg, "/X") && strstr(e.msg, "shape is 3 x 2, expected 3 x 3"), "message: %s",
+	          e.msg);
 }
 
 Test(h5ad, unknown_encodings)
@@ -681,8 +773,9 @@ Test(h5ad, unknown_encodings)
 	cr_assert_eq(scuot_h5_set_encoding(c, "awkward-array", "0.1.0", &e), 0);
 	H5Gclose(c);
 	double x = 2.5;
-	cr_assert_eq(scuot_h5_write(g, "x", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 0, NULL, &x, "numeric-scalar", "0.2.0",
-	                            &e), 0);
+	cr_assert_eq(scuot_h5_write(g, "x", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 0, NULL, &x, "numeric-scalar",
+	                            "0.2.0", &e),
+	             0);
 	H5Gclose(g), H5Fclose(f);
 	cr_assert_eq(scuot_h5ad_read(path_of("u.h5ad"), SCUOT_H5AD_ALL, &b, &e), 0, "%s", e.msg);
 	cr_assert_eq(b->uns.nchild, 1);
@@ -706,7 +799,8 @@ Test(h5ad, anndata07_categorical_reference)
 	hid_t cd = H5Dopen2(cg, "louvain", H5P_DEFAULT);
 	cr_assert_eq(scuot_h5_attr_set_bool(cd, "ordered", 1, &e), 0);
 	H5Dclose(cd);
-	cr_assert_eq(scuot_h5_write(g, "louvain", H5T_NATIVE_INT8, H5T_STD_I8LE, 1, &n, codes, NULL, NULL, &e), 0);
+	cr_assert_eq(
+	    scuot_h5_write(g, "louvain", H5T_NATIVE_INT8, H5T_STD_I8LE, 1, &n, codes, NULL, NULL, &e), 0);
 	hid_t d = H5Dopen2(g, "louvain", H5P_DEFAULT), sp = H5Screate(H5S_SCALAR);
 	hobj_ref_t ref;
 	cr_assert(H5Rcreate(&ref, g, "__categories/louvain", H5R_OBJECT, -1) >= 0);
@@ -760,7 +854,8 @@ Test(h5ad, failed_write_leaves_nothing)
 	a->obs.cols[scuot_df_find(&a->obs, "cluster")].codes[1] = 7;
 	int before = count_files();
 	cr_assert_eq(scuot_h5ad_write(path_of("bad.h5ad"), a, fresh(&e)), SCUOT_EINTERNAL);
-	cr_assert(strstr(e.msg, "bad.h5ad: /obs/cluster/codes") && !strstr(e.msg, ".tmp"), "message: %s", e.msg);
+	cr_assert(strstr(e.msg, "bad.h5ad: /obs/cluster/codes") && !strstr(e.msg, ".tmp"), "message: %s",
+	          e.msg);
 	cr_assert_eq(count_files(), before, "a file was left behind");
 	a->obs.cols[scuot_df_find(&a->obs, "cluster")].codes[1] = 0;
 	/* a column name h5ad cannot store */
@@ -810,9 +905,11 @@ Test(h5util, string_types)
 	cr_assert_eq(scuot_h5_write_strs(f, "vlen", (char **)s, 3, 1, NULL, NULL, &e), 0);
 	int64_t ten = 3;
 	int32_t iv[] = { 5, -1, 70000 };
-	cr_assert_eq(scuot_h5_write(f, "ints", H5T_NATIVE_INT32, H5T_STD_I32BE, 1, &ten, iv, NULL, NULL, &e), 0);
+	cr_assert_eq(scuot_h5_write(f, "ints", H5T_NATIVE_INT32, H5T_STD_I32BE, 1, &ten, iv, NULL, NULL, &e),
+	             0);
 	double fv[] = { 0.1, 1, 1e-7 };
-	cr_assert_eq(scuot_h5_write(f, "floats", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 1, &ten, fv, NULL, NULL, &e), 0);
+	cr_assert_eq(
+	    scuot_h5_write(f, "floats", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 1, &ten, fv, NULL, NULL, &e), 0);
 	const char *names[] = { "nullpad", "nullterm", "spacepad", "twod", "vlen" };
 	for (int k = 0; k < 5; k++) {
 		char **out = NULL;
@@ -821,7 +918,8 @@ Test(h5util, string_types)
 		cr_assert_eq(scuot_h5_read_strs(d, &out, &n, &e), 0, "%s: %s", names[k], e.msg);
 		cr_assert_eq(n, 3);
 		for (int i = 0; i < 3; i++)
-			cr_assert_str_eq(out[i], s[i], "%s[%d] = '%s', expected '%s'", names[k], i, out[i], s[i]);
+			cr_assert_str_eq(out[i], s[i], "%s[%d] = '%s', expected '%s'", names[k], i, out[i],
+			                 s[i]);
 		scuot_strs_free(out, n);
 		H5Dclose(d);
 	}

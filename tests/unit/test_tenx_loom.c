@@ -83,7 +83,8 @@ static void write_num(hid_t loc, const char *name, hid_t mt, hid_t ft, int64_t n
 static const char *const barcodes[] = { "AAAC-1", "AAAG-1", "AAAT-1" };
 static const char *const ids[] = { "ENSG0001", "ENSG0002", "ENSMUSG01", "ENSMUSG02" };
 static const char *const syms[] = { "TP53", "ACTB", "Actb", "Gapdh" };
-static const char *const types[] = { "Gene Expression", "Gene Expression", "Gene Expression", "Antibody Capture" };
+static const char *const types[] = { "Gene Expression", "Gene Expression", "Gene Expression",
+	                             "Antibody Capture" };
 static const char *const genomes[] = { "GRCh38", "GRCh38", "mm10", "mm10" };
 static int32_t data3[] = { 1, 2, 3, 4, 5 };
 static int64_t indices3[] = { 0, 3, 1, 2, 3 };
@@ -141,7 +142,8 @@ static void check_example(const scuot_adata *a, int64_t nvar)
 		for (int64_t k = a->X->indptr[i]; k < a->X->indptr[i + 1]; k++)
 			row[a->X->indices[k]] = a->X->data[k];
 		for (int j = 0; j < nvar; j++)
-			cr_assert_eq(row[j], dense[i][j], "X[%d][%d] = %g, expected %g", i, j, row[j], dense[i][j]);
+			cr_assert_eq(row[j], dense[i][j], "X[%d][%d] = %g, expected %g", i, j, row[j],
+			             dense[i][j]);
 	}
 	cr_assert_eq(scuot_csr_check(a->X, NULL), 0);
 }
@@ -232,8 +234,10 @@ Test(tenx, neither_layout)
 	H5Gclose(g), H5Fclose(f);
 	cr_assert_eq(scuot_tenx_read(path_of("other.h5"), NULL, &a, fresh(&e)), SCUOT_EINPUT);
 	char want[1024];
-	snprintf(want, sizeof want, "%s: not a 10x HDF5 matrix: expected a /matrix group (Cell Ranger v3) or a genome "
-	         "group with barcodes, genes, data, indices, indptr and shape (Cell Ranger v2)", path_of("other.h5"));
+	snprintf(want, sizeof want,
+	         "%s: not a 10x HDF5 matrix: expected a /matrix group (Cell Ranger v3) or a genome "
+	         "group with barcodes, genes, data, indices, indptr and shape (Cell Ranger v2)",
+	         path_of("other.h5"));
 	cr_assert_str_eq(e.msg, want);
 }
 
@@ -249,14 +253,15 @@ Test(tenx, bad_matrices)
 	cr_assert(strstr(e.msg, "/matrix/indptr") && strstr(e.msg, "not monotone"), "message: %s", e.msg);
 	write_v3("range.h5", indptr3, ix, data3, 4);
 	cr_assert_eq(scuot_tenx_read(path_of("range.h5"), NULL, &a, fresh(&e)), SCUOT_EINPUT);
-	cr_assert(strstr(e.msg, "/matrix/indices") && strstr(e.msg, "entry 4 is 4, outside [0, 4)"), "message: %s",
-	          e.msg);
+	cr_assert(strstr(e.msg, "/matrix/indices") && strstr(e.msg, "row 2: column index 4 outside [0, 4)"),
+	          "message: %s", e.msg);
 	write_v3("neg.h5", indptr3, indices3, neg, 4);
 	cr_assert_eq(scuot_tenx_read(path_of("neg.h5"), NULL, &a, fresh(&e)), SCUOT_EINPUT);
 	cr_assert(strstr(e.msg, "/matrix/data") && strstr(e.msg, "negative"), "message: %s", e.msg);
 	write_v3("shape.h5", indptr3, indices3, data3, 5);
 	cr_assert_eq(scuot_tenx_read(path_of("shape.h5"), NULL, &a, fresh(&e)), SCUOT_EINPUT);
-	cr_assert(strstr(e.msg, "/matrix/features/id") && strstr(e.msg, "shape says 5"), "message: %s", e.msg);
+	cr_assert(strstr(e.msg, "/matrix/features/id") && strstr(e.msg, "shape says 5"), "message: %s",
+	          e.msg);
 	write_v3("dup.h5", indptr3, ix_dup, data3, 4);
 	cr_assert_eq(scuot_tenx_read(path_of("dup.h5"), NULL, &a, fresh(&e)), SCUOT_EINPUT);
 	cr_assert(strstr(e.msg, "duplicate entry at row 2, column 1"), "message: %s", e.msg);
@@ -296,9 +301,11 @@ static void write_loom(const char *name, int64_t ng, int64_t nc, int v3, hid_t m
 	for (int64_t g = 0; g < ng; g++)
 		for (int64_t c = 0; c < nc; c++)
 			m[g * nc + c] = loom_value(g, c), sp[g * nc + c] = g == c ? 1 : 0;
-	cr_assert_eq(scuot_h5_write(f, "matrix", H5T_NATIVE_DOUBLE, mtype, 2, dims, m, NULL, NULL, &e), 0, "%s", e.msg);
+	cr_assert_eq(scuot_h5_write(f, "matrix", H5T_NATIVE_DOUBLE, mtype, 2, dims, m, NULL, NULL, &e), 0,
+	             "%s", e.msg);
 	hid_t lg = scuot_h5_group(f, "layers", 0, &e);
-	cr_assert_eq(scuot_h5_write(lg, "spliced", H5T_NATIVE_DOUBLE, H5T_IEEE_F32LE, 2, dims, sp, NULL, NULL, &e), 0);
+	cr_assert_eq(
+	    scuot_h5_write(lg, "spliced", H5T_NATIVE_DOUBLE, H5T_IEEE_F32LE, 2, dims, sp, NULL, NULL, &e), 0);
 	H5Gclose(lg);
 	ca = scuot_h5_group(f, "col_attrs", 0, &e);
 	ra = scuot_h5_group(f, "row_attrs", 0, &e);
@@ -332,12 +339,15 @@ static void write_loom(const char *name, int64_t ng, int64_t nc, int v3, hid_t m
 		write_fixed(ra, "Gene", (const char *const *)genes, (int)ng, H5T_STR_NULLPAD);
 		cr_assert_eq(scuot_h5_attr_set_str(f, "title", "old &amp; fixed", &e), 0);
 		double seven = 7;
-		hid_t s = H5Screate(H5S_SCALAR), a = H5Acreate2(f, "n_genes_kept", H5T_IEEE_F64LE, s, H5P_DEFAULT, H5P_DEFAULT);
+		hid_t s = H5Screate(H5S_SCALAR),
+		      a = H5Acreate2(f, "n_genes_kept", H5T_IEEE_F64LE, s, H5P_DEFAULT, H5P_DEFAULT);
 		H5Awrite(a, H5T_NATIVE_DOUBLE, &seven);
 		H5Aclose(a), H5Sclose(s);
 	}
-	cr_assert_eq(scuot_h5_write(ca, "nUMI", H5T_NATIVE_INT64, H5T_STD_I64LE, 1, &nc1, nums, NULL, NULL, &e), 0);
-	cr_assert_eq(scuot_h5_write(ca, "embedding", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 2, emb_dims, emb, NULL, NULL, &e),
+	cr_assert_eq(
+	    scuot_h5_write(ca, "nUMI", H5T_NATIVE_INT64, H5T_STD_I64LE, 1, &nc1, nums, NULL, NULL, &e), 0);
+	cr_assert_eq(scuot_h5_write(ca, "embedding", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 2, emb_dims, emb,
+	                            NULL, NULL, &e),
 	             0);
 	H5Gclose(ca), H5Gclose(ra), H5Fclose(f);
 	scuot_strs_free(cells, nc), scuot_strs_free(genes, ng), scuot_strs_free(acc, ng);
@@ -424,7 +434,8 @@ Test(loom, no_ids_and_bad_values)
 	int64_t dims[2] = { 2, 3 };
 	double m[6] = { 0, 1, 2, 3, 0, 0 };
 	hid_t f = scuot_h5_create(path_of("bare.loom"), &e);
-	cr_assert_eq(scuot_h5_write(f, "matrix", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 2, dims, m, NULL, NULL, &e), 0);
+	cr_assert_eq(
+	    scuot_h5_write(f, "matrix", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 2, dims, m, NULL, NULL, &e), 0);
 	H5Fclose(f);
 	cr_assert_eq(scuot_loom_read(path_of("bare.loom"), NULL, &a, &e), 0, "%s", e.msg);
 	cr_assert(a->n_obs == 3 && a->n_var == 2);
@@ -435,10 +446,13 @@ Test(loom, no_ids_and_bad_values)
 	for (int k = 0; k < 3; k++) {
 		m[4] = bad[k];
 		f = scuot_h5_create(path_of("bad.loom"), &e);
-		cr_assert_eq(scuot_h5_write(f, "matrix", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 2, dims, m, NULL, NULL, &e), 0);
+		cr_assert_eq(scuot_h5_write(f, "matrix", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 2, dims, m, NULL,
+		                            NULL, &e),
+		             0);
 		H5Fclose(f);
 		cr_assert_eq(scuot_loom_read(path_of("bad.loom"), NULL, &a, fresh(&e)), SCUOT_EINPUT);
-		cr_assert(strstr(e.msg, "/matrix: gene 1, cell 1") && strstr(e.msg, why[k]), "message: %s", e.msg);
+		cr_assert(strstr(e.msg, "/matrix: gene 1, cell 1") && strstr(e.msg, why[k]), "message: %s",
+		          e.msg);
 	}
 	f = scuot_h5_create(path_of("nomatrix.loom"), &e);
 	H5Fclose(f);

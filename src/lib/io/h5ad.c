@@ -31,10 +31,13 @@ static hid_t df_open(hid_t f, const char *name, char **idx, scuot_err *e)
 	hid_t g;
 	*idx = NULL;
 	if (t == 0)
-		return scuot_h5_err(e, SCUOT_EINPUT, f, name, "missing; an AnnData file holds obs and var dataframes");
+		return scuot_h5_err(e, SCUOT_EINPUT, f, name,
+		                    "missing; an AnnData file holds obs and var dataframes");
 	if (t == H5I_DATASET)
-		return scuot_h5_err(e, SCUOT_EINPUT, f, name, "is a compound dataset (anndata < 0.7 layout); rewrite "
-		                    "the file with anndata >= 0.8 (adata = anndata.read_h5ad(path); adata.write(path))");
+		return scuot_h5_err(
+		    e, SCUOT_EINPUT, f, name,
+		    "is a compound dataset (anndata < 0.7 layout); rewrite "
+		    "the file with anndata >= 0.8 (adata = anndata.read_h5ad(path); adata.write(path))");
 	if ((g = scuot_h5_gopen(f, name, e)) < 0)
 		return g;
 	if (enc_type(g, &et, e))
@@ -80,8 +83,8 @@ static int check_len(hid_t d, int64_t n, scuot_err *e)
 	int64_t len;
 	int ret = scuot_h5_len(d, &len, e);
 	if (!ret && len != n)
-		ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "has %lld values, expected %lld (one per row)", (long long)len,
-		                   (long long)n);
+		ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "has %lld values, expected %lld (one per row)",
+		                   (long long)len, (long long)n);
 	return ret;
 }
 
@@ -115,8 +118,10 @@ static int read_codes(hid_t d, scuot_col *c, int64_t n, scuot_err *e)
 		return ret;
 	for (int64_t r = 0; r < n; r++)
 		if (c->codes[r] < -1 || c->codes[r] >= c->ncat)
-			return scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "row %lld: code %d outside [-1, %lld) (%lld categories)",
-			                    (long long)r, c->codes[r], (long long)c->ncat, (long long)c->ncat);
+			return scuot_h5_err(e, SCUOT_EINPUT, d, NULL,
+			                    "row %lld: code %d outside [-1, %lld) (%lld categories)",
+			                    (long long)r, c->codes[r], (long long)c->ncat,
+			                    (long long)c->ncat);
 	return 0;
 }
 
@@ -131,7 +136,8 @@ static int add_categorical(scuot_df *df, const char *name, hid_t d, hid_t cd, in
 		return ret;
 	if (ncat > INT32_MAX) {
 		scuot_strs_free(cats, ncat);
-		return scuot_h5_err(e, SCUOT_ELIMIT, cd, NULL, "%lld categories exceed 32-bit codes", (long long)ncat);
+		return scuot_h5_err(e, SCUOT_ELIMIT, cd, NULL, "%lld categories exceed 32-bit codes",
+		                    (long long)ncat);
 	}
 	if (!(c = scuot_df_add(df, name, SCUOT_COL_CATEGORICAL, e))) {
 		scuot_strs_free(cats, ncat);
@@ -153,9 +159,11 @@ static int read_legacy_categorical(hid_t g, hid_t d, const char *name, scuot_df 
 	}
 	if (H5Tget_class(at) == H5T_REFERENCE) {
 		hobj_ref_t ref;
-		if (H5Aread(a, H5T_STD_REF_OBJ, &ref) < 0 || (cd = H5Rdereference2(d, H5P_DEFAULT, H5R_OBJECT, &ref)) < 0 ||
+		if (H5Aread(a, H5T_STD_REF_OBJ, &ref) < 0 ||
+		    (cd = H5Rdereference2(d, H5P_DEFAULT, H5R_OBJECT, &ref)) < 0 ||
 		    H5Iget_type(cd) != H5I_DATASET) {
-			ret = scuot_h5_errh(e, SCUOT_EINPUT, d, NULL, "attribute categories does not reference a dataset");
+			ret = scuot_h5_errh(e, SCUOT_EINPUT, d, NULL,
+			                    "attribute categories does not reference a dataset");
 			goto done;
 		}
 	} else {
@@ -187,7 +195,8 @@ static int read_col_dataset(hid_t g, hid_t d, const char *name, scuot_df *df, sc
 	if ((ret = enc_type(d, &et, e)))
 		return ret;
 	if (et && !is(et, "array") && !is(et, "string-array")) {
-		ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "unknown encoding-type '%s' for a dataframe column", et);
+		ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL,
+		                   "unknown encoding-type '%s' for a dataframe column", et);
 		goto done;
 	}
 	if ((ret = check_len(d, n, e)))
@@ -227,7 +236,8 @@ static int read_col_dataset(hid_t g, hid_t d, const char *name, scuot_df *df, sc
 			ret = scuot_h5_read_bool_into(d, c->b, n, e);
 		break;
 	default:
-		ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "unsupported column type (compound, enum or reference "
+		ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL,
+		                   "unsupported column type (compound, enum or reference "
 		                   "values); convert the column to numbers or strings");
 	}
 done:
@@ -246,16 +256,20 @@ static int read_col_group(hid_t cg, const char *name, scuot_df *df, scuot_err *e
 	if ((ret = enc_type(cg, &et, e)))
 		return ret;
 	if (is(et, "categorical")) {
-		if ((d = scuot_h5_dopen(cg, "codes", e)) < 0 || (cd = scuot_h5_dopen(cg, "categories", e)) < 0)
+		if ((d = scuot_h5_dopen(cg, "codes", e)) < 0 ||
+		    (cd = scuot_h5_dopen(cg, "categories", e)) < 0)
 			ret = e ? e->code : SCUOT_EINPUT;
 		else if (!(ret = scuot_h5_attr_bool(cg, "ordered", 0, &ordered, e)))
 			ret = add_categorical(df, name, d, cd, ordered, e);
 		goto done;
 	}
 	if (!is(et, "nullable-integer") && !is(et, "nullable-boolean") && !is(et, "nullable-string-array")) {
-		ret = scuot_h5_err(e, SCUOT_EINPUT, cg, NULL, "unknown encoding-type '%s' for a dataframe column "
-		                   "(known: array, string-array, categorical, nullable-integer, nullable-boolean, "
-		                   "nullable-string-array)", et ? et : "(none)");
+		ret = scuot_h5_err(
+		    e, SCUOT_EINPUT, cg, NULL,
+		    "unknown encoding-type '%s' for a dataframe column "
+		    "(known: array, string-array, categorical, nullable-integer, nullable-boolean, "
+		    "nullable-string-array)",
+		    et ? et : "(none)");
 		goto done;
 	}
 	if ((d = scuot_h5_dopen(cg, "values", e)) < 0) {
@@ -266,7 +280,8 @@ static int read_col_group(hid_t cg, const char *name, scuot_df *df, scuot_err *e
 		goto done;
 	if (is(et, "nullable-integer")) {
 		if (scuot_h5_kind(d) != SCUOT_H5_INT && scuot_h5_kind(d) != SCUOT_H5_BOOL) {
-			ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "nullable-integer values must be integers");
+			ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL,
+			                   "nullable-integer values must be integers");
 			goto done;
 		}
 		if (!(c = scuot_df_add(df, name, SCUOT_COL_INT, e)))
@@ -337,7 +352,8 @@ static int read_df(hid_t f, const char *name, int64_t n, scuot_df *df, scuot_err
 		goto done;
 	}
 	if (nl != n) {
-		ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "has %lld labels, expected %lld", (long long)nl, (long long)n);
+		ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "has %lld labels, expected %lld", (long long)nl,
+		                   (long long)n);
 		goto done;
 	}
 	scuot_df_clear(df);
@@ -395,17 +411,21 @@ static int read_matrix(hid_t loc, const char *name, int64_t nr, int64_t nc, scuo
 			goto done;
 		if (et && !is(et, "array")) {
 			*unknown = 1;
-			ret = scuot_h5_err(e, SCUOT_EINPUT, o, NULL, "unknown encoding-type '%s' for a matrix (known: "
-			                   "csr_matrix, csc_matrix, array)", et);
+			ret = scuot_h5_err(e, SCUOT_EINPUT, o, NULL,
+			                   "unknown encoding-type '%s' for a matrix (known: "
+			                   "csr_matrix, csc_matrix, array)",
+			                   et);
 			goto done;
 		}
 		if (!(ret = scuot_h5_read_dense_csr(o, 0, &c, e)) && (c->nrow != nr || c->ncol != nc))
-			ret = scuot_h5_err(e, SCUOT_EINPUT, o, NULL, "is %lld x %lld, expected %lld x %lld (obs x var)",
-			                   (long long)c->nrow, (long long)c->ncol, (long long)nr, (long long)nc);
+			ret = scuot_h5_err(
+			    e, SCUOT_EINPUT, o, NULL, "is %lld x %lld, expected %lld x %lld (obs x var)",
+			    (long long)c->nrow, (long long)c->ncol, (long long)nr, (long long)nc);
 		goto done;
 	}
 	if (t != H5I_GROUP) {
-		ret = scuot_h5_err(e, SCUOT_EINPUT, loc, name, t ? "is neither a dataset nor a group" : "missing");
+		ret = scuot_h5_err(e, SCUOT_EINPUT, loc, name,
+		                   t ? "is neither a dataset nor a group" : "missing");
 		goto done;
 	}
 	if ((o = scuot_h5_gopen(loc, name, e)) < 0) {
@@ -430,14 +450,17 @@ static int read_matrix(hid_t loc, const char *name, int64_t nr, int64_t nc, scuo
 	}
 	if (!is(et, "csr_matrix") && !is(et, "csc_matrix")) {
 		*unknown = 1;
-		ret = scuot_h5_err(e, SCUOT_EINPUT, o, NULL, "unknown encoding-type '%s' for a matrix (known: csr_matrix, "
-		                   "csc_matrix, array)", et ? et : "(none)");
+		ret = scuot_h5_err(e, SCUOT_EINPUT, o, NULL,
+		                   "unknown encoding-type '%s' for a matrix (known: csr_matrix, "
+		                   "csc_matrix, array)",
+		                   et ? et : "(none)");
 		goto done;
 	}
 	if (scuot_h5_attr_exists(o, "shape") && (ret = scuot_h5_attr_i64s(o, "shape", shape, 2, &ns, e)))
 		goto done;
 	if (ns == 2 && (shape[0] != nr || shape[1] != nc)) {
-		ret = scuot_h5_err(e, SCUOT_EINPUT, o, NULL, "shape is %lld x %lld, expected %lld x %lld (obs x var)",
+		ret = scuot_h5_err(e, SCUOT_EINPUT, o, NULL,
+		                   "shape is %lld x %lld, expected %lld x %lld (obs x var)",
 		                   (long long)shape[0], (long long)shape[1], (long long)nr, (long long)nc);
 		goto done;
 	}
@@ -466,7 +489,8 @@ static void warn_skip(hid_t loc, const char *name, const char *why)
 }
 
 /* Dense entries of obsm or varm (rows each) appended to *arr; other kinds are skipped with a warning. */
-static int read_dense_map(hid_t f, const char *gname, int64_t rows, scuot_named_mat **arr, int *cnt, scuot_err *e)
+static int read_dense_map(hid_t f, const char *gname, int64_t rows, scuot_named_mat **arr, int *cnt,
+                          scuot_err *e)
 {
 	char **keys = NULL, *et = NULL, why[256];
 	int64_t nk = 0, dims[SCUOT_H5_MAXRANK];
@@ -481,7 +505,8 @@ static int read_dense_map(hid_t f, const char *gname, int64_t rows, scuot_named_
 	for (int64_t k = 0; k < nk && !ret; k++) {
 		scuot_mat *m = NULL;
 		if (scuot_h5_objtype(g, keys[k]) != H5I_DATASET) {
-			warn_skip(g, keys[k], "sparse and dataframe entries are not read (only dense arrays)");
+			warn_skip(g, keys[k],
+			          "sparse and dataframe entries are not read (only dense arrays)");
 			continue;
 		}
 		if ((d = scuot_h5_dopen(g, keys[k], e)) < 0 || (ret = enc_type(d, &et, e)) ||
@@ -492,12 +517,13 @@ static int read_dense_map(hid_t f, const char *gname, int64_t rows, scuot_named_
 		kind = scuot_h5_kind(d);
 		if ((et && !is(et, "array")) || (rank != 1 && rank != 2) ||
 		    (kind != SCUOT_H5_INT && kind != SCUOT_H5_FLOAT && kind != SCUOT_H5_BOOL)) {
-			snprintf(why, sizeof why, "not a 1-D or 2-D numeric array (encoding '%s', %d dimensions, %s)",
+			snprintf(why, sizeof why,
+			         "not a 1-D or 2-D numeric array (encoding '%s', %d dimensions, %s)",
 			         et ? et : "none", rank, kind == SCUOT_H5_STR ? "strings" : "numbers");
 			warn_skip(g, keys[k], why);
 		} else if (dims[0] != rows) {
-			ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "has %lld rows, expected %lld", (long long)dims[0],
-			                   (long long)rows);
+			ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "has %lld rows, expected %lld",
+			                   (long long)dims[0], (long long)rows);
 		} else if (!(ret = scuot_h5_read_mat(d, &m, e))) {
 			scuot_named_mat *t = scuot_realloc(*arr, (size_t)*cnt + 1, sizeof *t, gname, e);
 			char *key = t ? scuot_strdup(keys[k], e) : NULL;
@@ -572,7 +598,8 @@ static int read_uns_dataset(hid_t g, const char *key, scuot_uns *node, scuot_err
 		goto done;
 	}
 	kind = scuot_h5_kind(d);
-	if (et && !is(et, "numeric-scalar") && !is(et, "string") && !is(et, "array") && !is(et, "string-array")) {
+	if (et && !is(et, "numeric-scalar") && !is(et, "string") && !is(et, "array") &&
+	    !is(et, "string-array")) {
 		snprintf(why, sizeof why, "encoding-type '%s' is not read into uns", et);
 		warn_skip(g, key, why);
 		goto done;
@@ -653,6 +680,25 @@ static int read_uns(hid_t g, scuot_uns *node, int depth, scuot_err *e)
 	return ret;
 }
 
+/* Say which elements a full read leaves out (scuot keeps no raw, obsp or varp), so nothing goes silently. */
+static void note_unread(hid_t f)
+{
+	static const char *const groups[] = { "raw", "obsp", "varp" };
+	char file[512];
+	for (size_t k = 0; k < sizeof groups / sizeof *groups; k++) {
+		H5G_info_t info;
+		hid_t g;
+		if (scuot_h5_objtype(f, groups[k]) != H5I_GROUP || (g = H5Gopen2(f, groups[k], H5P_DEFAULT)) < 0)
+			continue;
+		if (H5Gget_info(g, &info) >= 0 && info.nlinks > 0)
+			scuot_log_info("%s: /%s (%llu element%s) is not read: scuot keeps X, layers, obs, var, obsm, "
+			               "varm and uns", scuot_h5_file(f, file, sizeof file), groups[k],
+			               (unsigned long long)info.nlinks, info.nlinks == 1 ? "" : "s");
+		H5Gclose(g);
+	}
+	H5Eclear2(H5E_DEFAULT);
+}
+
 static int read_file(hid_t f, unsigned parts, scuot_adata **out, scuot_err *e)
 {
 	char *et = NULL;
@@ -663,7 +709,8 @@ static int read_file(hid_t f, unsigned parts, scuot_adata **out, scuot_err *e)
 	if ((ret = enc_type(f, &et, e)))
 		goto done;
 	if (et && !is(et, "anndata")) {
-		ret = scuot_h5_err(e, SCUOT_EINPUT, f, NULL, "encoding-type is '%s', not 'anndata': not an h5ad file", et);
+		ret = scuot_h5_err(e, SCUOT_EINPUT, f, NULL,
+		                   "encoding-type is '%s', not 'anndata': not an h5ad file", et);
 		goto done;
 	}
 	if ((ret = df_nrows(f, "obs", &n_obs, e)) || (ret = df_nrows(f, "var", &n_var, e)))
@@ -696,6 +743,8 @@ static int read_file(hid_t f, unsigned parts, scuot_adata **out, scuot_err *e)
 		if (ret)
 			goto done;
 	}
+	if (parts == SCUOT_H5AD_ALL)
+		note_unread(f);
 	*out = a, a = NULL;
 done:
 	scuot_adata_free(a);
@@ -748,8 +797,8 @@ int scuot_h5ad_read_obsm(const char *path, const char *key, scuot_mat **out, scu
 		for (int64_t k = 0; k < nk; k++)
 			if (strlen(list) + strlen(keys[k]) + 3 < sizeof list)
 				strcat(strcat(list, k ? ", " : ""), keys[k]);
-		ret = scuot_err_set(e, SCUOT_EINPUT, "%s: /obsm/%s: no such dense array; obsm holds: %s", path, key,
-		                    nk ? list : "nothing");
+		ret = scuot_err_set(e, SCUOT_EINPUT, "%s: /obsm/%s: no such dense array; obsm holds: %s",
+		                    path, key, nk ? list : "nothing");
 		goto done;
 	}
 	if ((d = scuot_h5_dopen(g, key, e)) < 0) {
@@ -778,8 +827,10 @@ done:
 static int check_key(const char *where, const char *key, scuot_err *e)
 {
 	if (!key || !*key || strchr(key, '/') || strcmp(key, ".") == 0)
-		return scuot_err_set(e, SCUOT_EINPUT, "%s: name '%s' cannot be stored in an h5ad file (empty, '.' or "
-		                     "containing '/'); rename it", where, key ? key : "");
+		return scuot_err_set(e, SCUOT_EINPUT,
+		                     "%s: name '%s' cannot be stored in an h5ad file (empty, '.' or "
+		                     "containing '/'); rename it",
+		                     where, key ? key : "");
 	return 0;
 }
 
@@ -794,9 +845,13 @@ static int check_names(const scuot_adata *a, scuot_err *e)
 		for (int j = 0; j < dfs[k]->ncol && !ret; j++) {
 			if ((ret = check_key(where, dfs[k]->cols[j].name, e)))
 				break;
-			if (strcmp(dfs[k]->cols[j].name, idx) == 0 || strcmp(dfs[k]->cols[j].name, "_index") == 0)
-				ret = scuot_err_set(e, SCUOT_EINPUT, "%s: column '%s' has the name of the index dataset; rename "
-				                    "it", where, dfs[k]->cols[j].name);
+			if (strcmp(dfs[k]->cols[j].name, idx) == 0 ||
+			    strcmp(dfs[k]->cols[j].name, "_index") == 0)
+				ret =
+				    scuot_err_set(e, SCUOT_EINPUT,
+				                  "%s: column '%s' has the name of the index dataset; rename "
+				                  "it",
+				                  where, dfs[k]->cols[j].name);
 		}
 	}
 	for (int i = 0; i < a->n_obsm && !ret; i++)
@@ -823,7 +878,9 @@ static int write_bools(hid_t g, const char *name, const uint8_t *v, const uint8_
 	if (!t || bt < 0) {
 		free(t);
 		scuot_h5_close(bt);
-		return t ? scuot_h5_errh(e, SCUOT_EIO, g, name, "cannot create the bool type") : e ? e->code : SCUOT_ENOMEM;
+		return t   ? scuot_h5_errh(e, SCUOT_EIO, g, name, "cannot create the bool type")
+		       : e ? e->code
+		           : SCUOT_ENOMEM;
 	}
 	for (int64_t r = 0; r < n; r++)
 		t[r] = (int8_t)(v[r] != 0 && !(zero_where && zero_where[r]));
@@ -859,8 +916,9 @@ static int write_categorical(hid_t g, const scuot_col *c, int64_t n, scuot_err *
 	for (int64_t r = 0; r < n; r++) {
 		int32_t k = c->codes[r];
 		if (k < -1 || k >= c->ncat) {
-			ret = scuot_h5_err(e, SCUOT_EINTERNAL, cg, "codes", "row %lld: code %d outside [-1, %lld)", (long long)r,
-			                   k, (long long)c->ncat);
+			ret = scuot_h5_err(e, SCUOT_EINTERNAL, cg, "codes",
+			                   "row %lld: code %d outside [-1, %lld)", (long long)r, k,
+			                   (long long)c->ncat);
 			goto done;
 		}
 		if (w == 1)
@@ -901,7 +959,8 @@ static int write_column(hid_t g, const scuot_col *c, int64_t n, scuot_err *e)
 	int ret = 0;
 	switch (c->type) {
 	case SCUOT_COL_FLOAT:
-		return scuot_h5_write(g, c->name, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 1, &n, c->f, "array", "0.2.0", e);
+		return scuot_h5_write(g, c->name, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 1, &n, c->f, "array",
+		                      "0.2.0", e);
 	case SCUOT_COL_INT:
 		if (!c->mask)
 			return write_i64s(g, c->name, c->i, n, e);
@@ -944,10 +1003,8 @@ static int write_column(hid_t g, const scuot_col *c, int64_t n, scuot_err *e)
 		free(v);
 		break;
 	}
-	case SCUOT_COL_CATEGORICAL:
-		return write_categorical(g, c, n, e);
-	default:
-		return scuot_h5_err(e, SCUOT_EINTERNAL, g, c->name, "unknown column type %d", c->type);
+	case SCUOT_COL_CATEGORICAL: return write_categorical(g, c, n, e);
+	default: return scuot_h5_err(e, SCUOT_EINTERNAL, g, c->name, "unknown column type %d", c->type);
 	}
 	free(iv);
 	free(mask);
@@ -969,7 +1026,8 @@ static int write_df(hid_t f, const char *name, const scuot_df *df, scuot_err *e)
 	}
 	for (int j = 0; j < df->ncol; j++)
 		names[j] = df->cols[j].name;
-	if ((ret = scuot_h5_set_encoding(g, "dataframe", "0.2.0", e)) || (ret = scuot_h5_attr_set_str(g, "_index", idx, e)) ||
+	if ((ret = scuot_h5_set_encoding(g, "dataframe", "0.2.0", e)) ||
+	    (ret = scuot_h5_attr_set_str(g, "_index", idx, e)) ||
 	    (ret = scuot_h5_attr_set_strs(g, "column-order", names, df->ncol, e)) ||
 	    (ret = scuot_h5_write_strs(g, idx, df->index, df->n, 1, "string-array", "0.2.0", e)))
 		goto done;
@@ -990,10 +1048,12 @@ static int write_csr(hid_t loc, const char *name, const scuot_csr *c, scuot_err 
 		return (int)g;
 	if (!(ret = scuot_h5_set_encoding(g, "csr_matrix", "0.1.0", e)) &&
 	    !(ret = scuot_h5_attr_set_i64s(g, "shape", shape, 2, e)) &&
-	    !(ret = scuot_h5_write(g, "data", H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, 1, &c->nnz, c->data, NULL, NULL, e)) &&
-	    !(ret = scuot_h5_write(g, "indices", H5T_NATIVE_INT32, H5T_STD_I32LE, 1, &c->nnz, c->indices, NULL, NULL,
-	                           e)))
-		ret = scuot_h5_write(g, "indptr", H5T_NATIVE_INT64, H5T_STD_I64LE, 1, &np, c->indptr, NULL, NULL, e);
+	    !(ret = scuot_h5_write(g, "data", H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, 1, &c->nnz, c->data, NULL,
+	                           NULL, e)) &&
+	    !(ret = scuot_h5_write(g, "indices", H5T_NATIVE_INT32, H5T_STD_I32LE, 1, &c->nnz, c->indices,
+	                           NULL, NULL, e)))
+		ret = scuot_h5_write(g, "indptr", H5T_NATIVE_INT64, H5T_STD_I64LE, 1, &np, c->indptr, NULL,
+		                     NULL, e);
 	H5Gclose(g);
 	return ret;
 }
@@ -1016,8 +1076,8 @@ static int write_dense_map(hid_t f, const char *name, const scuot_named_mat *arr
 		return (int)g;
 	for (int i = 0; i < cnt && !ret; i++) {
 		int64_t dims[2] = { arr[i].m->nrow, arr[i].m->ncol };
-		ret = scuot_h5_write(g, arr[i].key, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 2, dims, arr[i].m->data, "array",
-		                     "0.2.0", e);
+		ret = scuot_h5_write(g, arr[i].key, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 2, dims,
+		                     arr[i].m->data, "array", "0.2.0", e);
 	}
 	H5Gclose(g);
 	return ret;
@@ -1042,11 +1102,11 @@ static int write_uns(hid_t loc, const scuot_uns *u, int depth, scuot_err *e)
 	case SCUOT_UNS_NUM:
 		if (u->is_int) {
 			int64_t v = (int64_t)llround(u->num);
-			return scuot_h5_write(loc, key, H5T_NATIVE_INT64, H5T_STD_I64LE, 0, NULL, &v, "numeric-scalar", "0.2.0",
-			                      e);
+			return scuot_h5_write(loc, key, H5T_NATIVE_INT64, H5T_STD_I64LE, 0, NULL, &v,
+			                      "numeric-scalar", "0.2.0", e);
 		}
-		return scuot_h5_write(loc, key, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 0, NULL, &u->num, "numeric-scalar",
-		                      "0.2.0", e);
+		return scuot_h5_write(loc, key, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 0, NULL, &u->num,
+		                      "numeric-scalar", "0.2.0", e);
 	case SCUOT_UNS_STR: {
 		char *s = u->str;
 		return scuot_h5_write_strs(loc, key, &s, 1, 0, "string", "0.2.0", e);
@@ -1055,17 +1115,19 @@ static int write_uns(hid_t loc, const scuot_uns *u, int depth, scuot_err *e)
 		int64_t n = 1;
 		int64_t *iv = NULL;
 		if (u->ndim < 1 || u->ndim > 8)
-			return scuot_err_set(e, SCUOT_EINTERNAL, "uns/%s: array of %d dimensions", key, u->ndim);
+			return scuot_err_set(e, SCUOT_EINTERNAL, "uns/%s: array of %d dimensions", key,
+			                     u->ndim);
 		for (int k = 0; k < u->ndim; k++)
 			n *= u->dims[k];
 		if (!u->is_int)
-			return scuot_h5_write(loc, key, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, u->ndim, u->dims, u->arr, "array",
-			                      "0.2.0", e);
+			return scuot_h5_write(loc, key, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, u->ndim, u->dims,
+			                      u->arr, "array", "0.2.0", e);
 		if (!(iv = scuot_alloc((size_t)n, sizeof *iv, 0, "uns array", e)))
 			return e ? e->code : SCUOT_ENOMEM;
 		for (int64_t k = 0; k < n; k++)
 			iv[k] = (int64_t)llround(u->arr[k]);
-		ret = scuot_h5_write(loc, key, H5T_NATIVE_INT64, H5T_STD_I64LE, u->ndim, u->dims, iv, "array", "0.2.0", e);
+		ret = scuot_h5_write(loc, key, H5T_NATIVE_INT64, H5T_STD_I64LE, u->ndim, u->dims, iv, "array",
+		                     "0.2.0", e);
 		free(iv);
 		return ret;
 	}
@@ -1079,8 +1141,8 @@ static int write_file(hid_t f, const scuot_adata *a, scuot_err *e)
 {
 	hid_t g = -1;
 	int ret;
-	if ((ret = scuot_h5_set_encoding(f, "anndata", "0.1.0", e)) || (ret = write_df(f, "obs", &a->obs, e)) ||
-	    (ret = write_df(f, "var", &a->var, e)))
+	if ((ret = scuot_h5_set_encoding(f, "anndata", "0.1.0", e)) ||
+	    (ret = write_df(f, "obs", &a->obs, e)) || (ret = write_df(f, "var", &a->var, e)))
 		return ret;
 	if (a->X && (ret = write_csr(f, "X", a->X, e)))
 		return ret;
@@ -1123,7 +1185,8 @@ int scuot_h5ad_write(const char *path, const scuot_adata *a, scuot_err *e)
 	ret = H5Fclose(f);
 	f = -1;
 	if (ret < 0) {
-		ret = scuot_err_set(e, SCUOT_EIO, "%s: cannot finish writing the HDF5 file (disk full?)", path);
+		ret =
+		    scuot_err_set(e, SCUOT_EIO, "%s: cannot finish writing the HDF5 file (disk full?)", path);
 		goto fail;
 	}
 	return scuot_outfile_commit(o, e);

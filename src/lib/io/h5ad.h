@@ -25,7 +25,8 @@ enum {
 	SCUOT_H5AD_ALL = 0x7f
 };
 
-/* Read the parts of path into a new object (n_obs and n_var are always set).  Errors: SCUOT_EINPUT
+/* Read the parts of path into a new object (n_obs and n_var are always set); the sparse arrays are read
+ * and inflated on the OpenMP threads.  Errors: SCUOT_EINPUT
  * (not HDF5, truncated, not an AnnData layout, unknown encoding in X/obs/var; the message names
  * the dataset path), SCUOT_ENOMEM, SCUOT_ELIMIT. Free *out with scuot_adata_free. */
 SCUOT_EXPORT int scuot_h5ad_read(const char *path, unsigned parts, scuot_adata **out, scuot_err *e);
@@ -35,7 +36,9 @@ SCUOT_EXPORT int scuot_h5ad_read_mem(const void *buf, size_t len, unsigned parts
 /* Read only obsm/key as a dense n_obs x k matrix. SCUOT_EINPUT if absent (message lists the keys). */
 SCUOT_EXPORT int scuot_h5ad_read_obsm(const char *path, const char *key, scuot_mat **out, scuot_err *e);
 /* Write a to path atomically (temporary beside it, renamed on success): anndata 0.8+ layout,
- * chunked deflate-compressed datasets.  SCUOT_EIO on write failure (nothing left at path). */
+ * chunked deflate-compressed datasets, compressed on the OpenMP threads; the bytes written do not depend
+ * on their number.  SCUOT_EINPUT for names h5ad cannot store, SCUOT_EIO on write failure (nothing left
+ * at path), SCUOT_EINTERNAL for an inconsistent object. */
 SCUOT_EXPORT int scuot_h5ad_write(const char *path, const scuot_adata *a, scuot_err *e);
 
 #ifdef __cplusplus

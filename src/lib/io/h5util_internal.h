@@ -12,6 +12,10 @@
 #include "core/err.h"
 #include "core/mat.h"
 
+/* HDF5 (serial build) is not thread-safe: these helpers are called from one thread at a time.  Inside,
+ * the large reads and writes use OpenMP threads for pread/inflate/deflate and call HDF5 only inside the
+ * critical section named scuot_hdf5. */
+
 #define SCUOT_H5_MAXRANK 8
 
 /* What a stored element type holds, as the readers see it. */
@@ -31,11 +35,11 @@ void scuot_h5_quiet(void);
  * Fill e with "FILE: PATH: message", FILE from the file holding loc, PATH that of loc joined with
  * name (name may be NULL or absolute).  Returns code. */
 int scuot_h5_err(scuot_err *e, int code, hid_t loc, const char *name, const char *fmt, ...)
-	SCUOT_PRINTF(5, 6);
+    SCUOT_PRINTF(5, 6);
 /* As scuot_h5_err, appending " (HDF5: <innermost message on HDF5's error stack>)" and clearing
  * the stack; for use right after an HDF5 call failed. */
 int scuot_h5_errh(scuot_err *e, int code, hid_t loc, const char *name, const char *fmt, ...)
-	SCUOT_PRINTF(5, 6);
+    SCUOT_PRINTF(5, 6);
 /* Prefix the message already in e (set by a non-HDF5 function) with "FILE: PATH: " of loc/name. */
 void scuot_h5_err_prefix(scuot_err *e, hid_t loc, const char *name);
 /* Replace a leading "from" (e.g. a temporary file name) in e->msg by "to". */
@@ -115,7 +119,8 @@ int scuot_h5_read_bool_into(hid_t d, uint8_t *out, int64_t n, scuot_err *e);
  * to memtype into buf.  Range overflows are errors, not clamps. */
 int scuot_h5_read_slab(hid_t d, hid_t memtype, int64_t off, int64_t cnt, void *buf, scuot_err *e);
 /* The 1-D integer dataset d of n elements into int32 out[0..n), reading int64/uint64 storage in
- * blocks; values outside [0, bound) are an error naming the position. */
+ * blocks; values outside [0, bound) are an error naming the position (bound < 0: only values that do
+ * not fit int32 are). */
 int scuot_h5_read_idx32(hid_t d, int32_t *out, int64_t n, int64_t bound, scuot_err *e);
 /* A 2-D (or 1-D: n x 1) numeric dataset into a new dense matrix. */
 int scuot_h5_read_mat(hid_t d, scuot_mat **out, scuot_err *e);
@@ -123,6 +128,8 @@ int scuot_h5_read_mat(hid_t d, scuot_mat **out, scuot_err *e);
  * lengths, indptr monotone from 0 to nnz, indices in [0, ncol), values finite and (nonneg) >= 0;
  * rows are sorted, duplicates refused.  Data are read straight into the result. */
 int scuot_h5_read_csr(hid_t g, int64_t nrow, int64_t ncol, int nonneg, scuot_csr **out, scuot_err *e);
+/* What is wrong with a matrix value (not finite, negative with nonneg, beyond float32), or NULL. */
+const char *scuot_h5_bad_value(double v, int nonneg);
 /* A dense 2-D numeric dataset as CSR, zeros dropped, read in row blocks. */
 int scuot_h5_read_dense_csr(hid_t d, int nonneg, scuot_csr **out, scuot_err *e);
 
@@ -134,13 +141,14 @@ hid_t scuot_h5_group(hid_t loc, const char *name, int dense_attrs, scuot_err *e)
 /* Set the two string attributes encoding-type / encoding-version (anndata). */
 int scuot_h5_set_encoding(hid_t obj, const char *type, const char *version, scuot_err *e);
 /* Dataset name under loc of rank dims (rank 0: scalar) from buf in memtype, stored as filetype:
- * chunked (<= 1 MiB per chunk), shuffle + deflate level 4 unless scalar or empty.  enc_type /
- * enc_version (may be NULL) become the encoding attributes. */
+ * chunked (<= 1 MiB per chunk), shuffle + deflate level 4 unless scalar or empty; chunks are compressed
+ * on all OpenMP threads when memtype equals filetype, and stored in order (same bytes for any thread
+ * count).  enc_type / enc_version (may be NULL) become the encoding attributes. */
 int scuot_h5_write(hid_t loc, const char *name, hid_t memtype, hid_t filetype, int rank, const int64_t *dims,
                    const void *buf, const char *enc_type, const char *enc_version, scuot_err *e);
 /* 1-D vlen UTF-8 string dataset (rank 1) or scalar (rank 0, n must be 1); NULL entries as "". */
-int scuot_h5_write_strs(hid_t loc, const char *name, char *const *s, int64_t n, int rank, const char *enc_type,
-                        const char *enc_version, scuot_err *e);
+int scuot_h5_write_strs(hid_t loc, const char *name, char *const *s, int64_t n, int rank,
+                        const char *enc_type, const char *enc_version, scuot_err *e);
 /* Scalar vlen UTF-8 string attribute. */
 int scuot_h5_attr_set_str(hid_t obj, const char *name, const char *value, scuot_err *e);
 /* 1-D vlen UTF-8 string attribute; n = 0 writes an empty float64 array, as h5py writes []. */

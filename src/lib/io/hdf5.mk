@@ -20,3 +20,10 @@ tests_unit_test_tenx_loom_SOURCES = tests/unit/test_tenx_loom.c
 tests_unit_test_tenx_loom_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_tenx_loom_LDADD = $(UNIT_LIBS)
 endif
+
+# Interop with anndata / h5py (python: /usr/bin/python3): fixtures are written at test time.
+TESTS += tests/interop/read_fixtures.sh tests/interop/anndata_reads_scuot.sh
+EXTRA_DIST += \
+	tests/interop/read_fixtures.sh tests/interop/anndata_reads_scuot.sh tests/interop/common.sh \
+	tests/interop/canon.py tests/interop/make_fixtures.py tests/interop/check_dump.py \
+	tests/interop/check_written.py

@@ -1,5 +1,6 @@
-/* loom.c -- loom files (loompy format specification 3.0.0 and earlier): /matrix or /layers/NAME (genes x cells),
- * col_attrs, row_attrs and global attributes, read into cells x genes CSR with obs, var, obsm, varm and uns.
+/* loom.c -- loom files (loompy format specification 3.0.0 and earlier): /matrix or /layers/NAME (genes x
+ * cells), col_attrs, row_attrs and global attributes, read into cells x genes CSR with obs, var, obsm, varm
+ * and uns.
  *
  * Mapping (FORMATS-REFERENCE section 6):
  *   obs index   col_attrs/CellID, else col_attrs/obs_names, else "0".."M-1"
@@ -11,8 +12,6 @@
  * as loompy does with html.unescape).  The dense matrix is read in blocks of genes, twice: once to count the
  * nonzeros of each cell, once to fill the CSR, so memory stays at the result plus one block. */
 #include <ctype.h>
-#include <float.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +22,27 @@
 
 #define MEM_LABEL "(in-memory loom)"
 #define BLOCK_DOUBLES ((int64_t)1 << 19) /* 4 MiB of doubles per block of genes */
+
+/* UTF-8 encoding of code point cp at w; returns the end. */
+static char *put_utf8(char *w, unsigned long cp)
+{
+	if (cp < 0x80) {
+		*w++ = (char)cp;
+	} else if (cp < 0x800) {
+		*w++ = (char)(0xC0 | cp >> 6);
+		*w++ = (char)(0x80 | (cp & 0x3F));
+	} else if (cp < 0x10000) {
+		*w++ = (char)(0xE0 | cp >> 12);
+		*w++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+		*w++ = (char)(0x80 | (cp & 0x3F));
+	} else {
+		*w++ = (char)(0xF0 | cp >> 18);
+		*w++ = (char)(0x80 | ((cp >> 12) & 0x3F));
+		*w++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+		*w++ = (char)(0x80 | (cp & 0x3F));
+	}
+	return w;
+}
 
 /* Decode XML character references (&#NNN; &#xHH;) and the five named entities in place; a reference is
  * never shorter than its UTF-8 encoding. */
@@ -43,7 +63,8 @@ static void unescape(char *s)
 				const char *p = r + 2 + hex;
 				if ((hex ? isxdigit((unsigned char)*p) : isdigit((unsigned char)*p)) != 0) {
 					cp = strtoul(p, &end, hex ? 16 : 10);
-					if (*end == ';' && cp > 0 && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF))
+					if (*end == ';' && cp > 0 && cp <= 0x10FFFF &&
+					    (cp < 0xD800 || cp > 0xDFFF))
 						len = (int)(end + 1 - r);
 				}
 			} else {
@@ -54,17 +75,7 @@ static void unescape(char *s)
 					}
 			}
 			if (len) {
-				if (cp < 0x80) {
-					*w++ = (char)cp;
-				} else if (cp < 0x800) {
-					*w++ = (char)(0xC0 | cp >> 6), *w++ = (char)(0x80 | (cp & 0x3F));
-				} else if (cp < 0x10000) {
-					*w++ = (char)(0xE0 | cp >> 12), *w++ = (char)(0x80 | ((cp >> 6) & 0x3F));
-					*w++ = (char)(0x80 | (cp & 0x3F));
-				} else {
-					*w++ = (char)(0xF0 | cp >> 18), *w++ = (char)(0x80 | ((cp >> 12) & 0x3F));
-					*w++ = (char)(0x80 | ((cp >> 6) & 0x3F)), *w++ = (char)(0x80 | (cp & 0x3F));
-				}
+				w = put_utf8(w, cp);
 				r += len;
 				continue;
 			}
@@ -99,7 +110,8 @@ static int read_transposed(hid_t d, int64_t ng, int64_t nc, scuot_csr **out, scu
 	if (kind != SCUOT_H5_INT && kind != SCUOT_H5_FLOAT)
 		return scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "expected numbers (integers or floats)");
 	if (ng > INT32_MAX)
-		return scuot_h5_err(e, SCUOT_ELIMIT, d, NULL, "%lld genes exceed 32-bit column indices", (long long)ng);
+		return scuot_h5_err(e, SCUOT_ELIMIT, d, NULL, "%lld genes exceed 32-bit column indices",
+		                    (long long)ng);
 	rows = nc ? BLOCK_DOUBLES / nc : ng;
 	if (rows >= 64)
 		rows -= rows % 64; /* whole loompy chunks (64 x 64) */
@@ -124,12 +136,12 @@ static int read_transposed(hid_t d, int64_t ng, int64_t nc, scuot_csr **out, scu
 					if (v == 0)
 						continue;
 					if (pass == 0) {
-						if (!isfinite(v) || v < 0 || v > FLT_MAX) {
-							ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "gene %lld, cell %lld: value %g is %s",
-							                   (long long)(g0 + i), (long long)j, v,
-							                   !isfinite(v) ? "not finite" :
-							                   v < 0 ? "negative (expression values must be >= 0)" :
-							                   "beyond the float32 range");
+						const char *why = scuot_h5_bad_value(v, 1);
+						if (why) {
+							ret = scuot_h5_err(
+							    e, SCUOT_EINPUT, d, NULL,
+							    "gene %lld, cell %lld: value %g is %s",
+							    (long long)(g0 + i), (long long)j, v, why);
 							goto done;
 						}
 						next[j]++;
@@ -137,7 +149,8 @@ static int read_transposed(hid_t d, int64_t ng, int64_t nc, scuot_csr **out, scu
 					}
 					int64_t p = next[j]++;
 					if (p >= X->indptr[j + 1]) {
-						ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "values changed between two reads");
+						ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL,
+						                   "values changed between two reads");
 						goto done;
 					}
 					X->indices[p] = (int32_t)(g0 + i);
@@ -237,7 +250,8 @@ static int64_t attr_len(hid_t g, const char *name)
 /* col_attrs (rows = 0, n cells) or row_attrs (rows = 1, n genes) into obs or var and obsm or varm. */
 static int read_attrs(hid_t f, int rows, int64_t n, int legacy, scuot_adata *a, scuot_err *e)
 {
-	static const char *const cand[2][3] = { { "CellID", "obs_names", NULL }, { "Accession", "Gene", "var_names" } };
+	static const char *const cand[2][3] = { { "CellID", "obs_names", NULL },
+		                                { "Accession", "Gene", "var_names" } };
 	const char *gname = rows ? "row_attrs" : "col_attrs", *index = NULL;
 	scuot_df *df = rows ? &a->var : &a->obs;
 	char **names = NULL, **labels = NULL, why[256];
@@ -287,7 +301,8 @@ static int read_attrs(hid_t f, int rows, int64_t n, int legacy, scuot_adata *a, 
 			scuot_mat *m = NULL;
 			if (!(ret = scuot_h5_read_mat(d, &m, e))) {
 				if (rows) {
-					scuot_named_mat *t = scuot_realloc(a->varm, (size_t)a->n_varm + 1, sizeof *t, "varm", e);
+					scuot_named_mat *t = scuot_realloc(a->varm, (size_t)a->n_varm + 1,
+					                                   sizeof *t, "varm", e);
 					char *key = t ? scuot_strdup(col, e) : NULL;
 					if (t)
 						a->varm = t;
@@ -303,8 +318,8 @@ static int read_attrs(hid_t f, int rows, int64_t n, int legacy, scuot_adata *a, 
 				}
 			}
 		} else {
-			snprintf(why, sizeof why, "%d dimensions, first of length %lld; expected %lld values", rank,
-			         (long long)(rank ? dims[0] : 0), (long long)n);
+			snprintf(why, sizeof why, "%d dimensions, first of length %lld; expected %lld values",
+			         rank, (long long)(rank ? dims[0] : 0), (long long)n);
 			warn_skip(g, col, why);
 		}
 		scuot_h5_close(d), d = -1;
@@ -390,9 +405,11 @@ static int read_root_attrs(hid_t f, int legacy, scuot_uns *uns, scuot_err *e)
 		scuot_uns *u;
 		if (!*key || strchr(key, '/'))
 			continue;
-		if ((a = H5Aopen(f, key, H5P_DEFAULT)) < 0 || (t = H5Aget_type(a)) < 0 || (sp = H5Aget_space(a)) < 0) {
+		if ((a = H5Aopen(f, key, H5P_DEFAULT)) < 0 || (t = H5Aget_type(a)) < 0 ||
+		    (sp = H5Aget_space(a)) < 0) {
 			ret = scuot_h5_errh(e, SCUOT_EINPUT, f, NULL, "cannot read attribute %s", key);
-		} else if (H5Sget_simple_extent_type(sp) != H5S_SIMPLE && H5Sget_simple_extent_type(sp) != H5S_SCALAR) {
+		} else if (H5Sget_simple_extent_type(sp) != H5S_SIMPLE &&
+		           H5Sget_simple_extent_type(sp) != H5S_SCALAR) {
 			warn_skip(f, key, "attribute without a value");
 		} else if ((rank = H5Sget_simple_extent_ndims(sp)) > 1) {
 			warn_skip(f, key, "attribute of more than one dimension");
@@ -401,7 +418,8 @@ static int read_root_attrs(hid_t f, int legacy, scuot_uns *uns, scuot_err *e)
 			int64_t n = 0;
 			if (!(ret = scuot_h5_attr_strs(f, key, &s, &n, e))) {
 				unescape_all(s, n, legacy);
-				if (!(u = scuot_uns_add(uns, key, rank ? SCUOT_UNS_STRARRAY : SCUOT_UNS_STR, e)))
+				if (!(u = scuot_uns_add(uns, key, rank ? SCUOT_UNS_STRARRAY : SCUOT_UNS_STR,
+				                        e)))
 					ret = e ? e->code : SCUOT_ENOMEM;
 				else if (rank)
 					u->strs = s, u->nstr = n, s = NULL, n = 0;
@@ -418,7 +436,8 @@ static int read_root_attrs(hid_t f, int legacy, scuot_uns *uns, scuot_err *e)
 			if (!v)
 				ret = e ? e->code : SCUOT_ENOMEM;
 			else if (cnt && H5Aread(a, H5T_NATIVE_DOUBLE, v) < 0)
-				ret = scuot_h5_errh(e, SCUOT_EINPUT, f, NULL, "cannot read attribute %s", key);
+				ret =
+				    scuot_h5_errh(e, SCUOT_EINPUT, f, NULL, "cannot read attribute %s", key);
 			else if (!(u = scuot_uns_add(uns, key, rank ? SCUOT_UNS_ARRAY : SCUOT_UNS_NUM, e)))
 				ret = e ? e->code : SCUOT_ENOMEM;
 			else {
@@ -462,7 +481,8 @@ static int read_globals(hid_t f, int legacy, scuot_uns *uns, scuot_err *e)
 	return ret ? ret : read_root_attrs(f, legacy, uns, e);
 }
 
-/* Spec version of the file: /attrs/LOOM_SPEC_VERSION (3.0) or the root attribute of that name; 0 if absent. */
+/* Spec version of the file: /attrs/LOOM_SPEC_VERSION (3.0) or the root attribute of that name; 0 if absent.
+ */
 static int spec_major(hid_t f)
 {
 	char **s = NULL, *v = NULL;
@@ -491,7 +511,8 @@ static int read_file(hid_t f, const char *layer, scuot_adata **out, scuot_err *e
 	int ret, rank, legacy;
 	*out = NULL;
 	if (scuot_h5_objtype(f, "matrix") != H5I_DATASET)
-		return scuot_err_set(e, SCUOT_EINPUT, "%s: not a loom file: expected a /matrix dataset (genes x cells)",
+		return scuot_err_set(e, SCUOT_EINPUT,
+		                     "%s: not a loom file: expected a /matrix dataset (genes x cells)",
 		                     scuot_h5_file(f, file, sizeof file));
 	legacy = spec_major(f) < 3;
 	if ((m = scuot_h5_dopen(f, "matrix", e)) < 0)
@@ -499,19 +520,22 @@ static int read_file(hid_t f, const char *layer, scuot_adata **out, scuot_err *e
 	if ((ret = scuot_h5_shape(m, &rank, mdims, e)))
 		goto done;
 	if (rank != 2) {
-		ret = scuot_h5_err(e, SCUOT_EINPUT, m, NULL, "has %d dimensions, expected genes x cells", rank);
+		ret =
+		    scuot_h5_err(e, SCUOT_EINPUT, m, NULL, "has %d dimensions, expected genes x cells", rank);
 		goto done;
 	}
 	if (layer && *layer) {
 		snprintf(path, sizeof path, "layers/%s", layer);
 		if (strchr(layer, '/') || scuot_h5_objtype(f, path) != H5I_DATASET) {
-			if (scuot_h5_objtype(f, "layers") == H5I_GROUP && (lg = scuot_h5_gopen(f, "layers", e)) >= 0 &&
+			if (scuot_h5_objtype(f, "layers") == H5I_GROUP &&
+			    (lg = scuot_h5_gopen(f, "layers", e)) >= 0 &&
 			    scuot_h5_list(lg, &names, &nn, e) == 0)
 				for (int64_t k = 0; k < nn; k++)
 					if (strlen(list) + strlen(names[k]) + 3 < sizeof list)
 						strcat(strcat(list, k ? ", " : ""), names[k]);
-			ret = scuot_err_set(e, SCUOT_EINPUT, "%s: /layers/%s: no such layer; layers present: %s",
-			                    scuot_h5_file(f, file, sizeof file), layer, *list ? list : "none");
+			ret = scuot_err_set(
+			    e, SCUOT_EINPUT, "%s: /layers/%s: no such layer; layers present: %s",
+			    scuot_h5_file(f, file, sizeof file), layer, *list ? list : "none");
 			goto done;
 		}
 		if ((d = scuot_h5_dopen(f, path, e)) < 0) {
@@ -521,8 +545,9 @@ static int read_file(hid_t f, const char *layer, scuot_adata **out, scuot_err *e
 		if ((ret = scuot_h5_shape(d, &rank, dims, e)))
 			goto done;
 		if (rank != 2 || dims[0] != mdims[0] || dims[1] != mdims[1]) {
-			ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "shape differs from /matrix (%lld x %lld)",
-			                   (long long)mdims[0], (long long)mdims[1]);
+			ret =
+			    scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "shape differs from /matrix (%lld x %lld)",
+			                 (long long)mdims[0], (long long)mdims[1]);
 			goto done;
 		}
 	}
@@ -533,8 +558,8 @@ static int read_file(hid_t f, const char *layer, scuot_adata **out, scuot_err *e
 		goto done;
 	}
 	a->X = X, X = NULL;
-	if ((ret = read_attrs(f, 0, a->n_obs, legacy, a, e)) || (ret = read_attrs(f, 1, a->n_var, legacy, a, e)) ||
-	    (ret = read_globals(f, legacy, &a->uns, e)))
+	if ((ret = read_attrs(f, 0, a->n_obs, legacy, a, e)) ||
+	    (ret = read_attrs(f, 1, a->n_var, legacy, a, e)) || (ret = read_globals(f, legacy, &a->uns, e)))
 		goto done;
 	*out = a, a = NULL;
 done:

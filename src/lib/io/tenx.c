@@ -1,5 +1,6 @@
 /* tenx.c -- 10x Genomics feature-barcode HDF5 matrices: Cell Ranger v3 (/matrix) and v2 (a group per genome).
- * The stored CSC features x barcodes matrix is read as-is as barcodes x features CSR (FORMATS-REFERENCE 4). */
+ * The stored CSC features x barcodes matrix is read as-is as barcodes x features CSR (FORMATS-REFERENCE 4).
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,7 +9,8 @@
 
 #define MEM_LABEL "(in-memory 10x HDF5)"
 
-static const char *const v2_members[] = { "barcodes", "genes", "gene_names", "data", "indices", "indptr", "shape" };
+static const char *const v2_members[] = { "barcodes", "genes",  "gene_names", "data",
+	                                  "indices",  "indptr", "shape" };
 
 /* 1 if root member name is a Cell Ranger v2 genome group. */
 static int is_v2_group(hid_t f, const char *name)
@@ -36,8 +38,8 @@ static int read_labels(hid_t g, const char *name, int64_t n, char ***out, scuot_
 	if (d < 0)
 		return (int)d;
 	if (!(ret = scuot_h5_read_text(d, out, &cnt, e)) && cnt != n) {
-		ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "has %lld entries but shape says %lld", (long long)cnt,
-		                   (long long)n);
+		ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "has %lld entries but shape says %lld",
+		                   (long long)cnt, (long long)n);
 		scuot_strs_free(*out, cnt);
 		*out = NULL;
 	}
@@ -66,8 +68,8 @@ static int filter_genome(scuot_adata *a, hid_t g, const char *genome, scuot_err 
 	char list[512] = "";
 	int ret;
 	if (j < 0)
-		return scuot_h5_err(e, SCUOT_EINPUT, g, "features/genome", "missing, so genome '%s' cannot be selected",
-		                    genome);
+		return scuot_h5_err(e, SCUOT_EINPUT, g, "features/genome",
+		                    "missing, so genome '%s' cannot be selected", genome);
 	if (!(keep = scuot_alloc((size_t)a->n_var, sizeof *keep, 0, "feature selection", e)))
 		return e ? e->code : SCUOT_ENOMEM;
 	char **s = a->var.cols[j].s;
@@ -78,8 +80,10 @@ static int filter_genome(scuot_adata *a, hid_t g, const char *genome, scuot_err 
 			strcat(strcat(list, *list ? ", " : ""), s[k]);
 	}
 	if (nkeep == 0)
-		ret = scuot_h5_err(e, SCUOT_EINPUT, g, "features/genome", "no feature belongs to genome '%s'; genomes "
-		                   "present: %s", genome, *list ? list : "none");
+		ret = scuot_h5_err(e, SCUOT_EINPUT, g, "features/genome",
+		                   "no feature belongs to genome '%s'; genomes "
+		                   "present: %s",
+		                   genome, *list ? list : "none");
 	else
 		ret = scuot_adata_subset_var(a, keep, nkeep, e);
 	free(keep);
@@ -102,7 +106,8 @@ static int read_group(hid_t g, int v3, const char *genome, scuot_adata **out, sc
 	if ((ret = scuot_h5_read_i64(d, &shape, &ns, e)))
 		goto done;
 	if (ns != 2 || shape[0] < 0 || shape[1] < 0) {
-		ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "expected two non-negative integers (features, barcodes)");
+		ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL,
+		                   "expected two non-negative integers (features, barcodes)");
 		goto done;
 	}
 	nf = shape[0], nb = shape[1];
@@ -115,7 +120,8 @@ static int read_group(hid_t g, int v3, const char *genome, scuot_adata **out, sc
 	if (v3 && scuot_h5_exists(g, "features/feature_type") &&
 	    (ret = read_labels(g, "features/feature_type", nf, &types, e)))
 		goto done;
-	if (v3 && scuot_h5_exists(g, "features/genome") && (ret = read_labels(g, "features/genome", nf, &genomes, e)))
+	if (v3 && scuot_h5_exists(g, "features/genome") &&
+	    (ret = read_labels(g, "features/genome", nf, &genomes, e)))
 		goto done;
 	/* CSC with columns = barcodes: as CSR, rows = barcodes and columns = features */
 	if ((ret = scuot_h5_read_csr(g, nb, nf, 1, &X, e)))
@@ -186,14 +192,19 @@ static int read_file(hid_t f, const char *genome, scuot_adata **out, scuot_err *
 	}
 	scuot_h5_file(f, file, sizeof file);
 	if (ncand == 0)
-		ret = scuot_err_set(e, SCUOT_EINPUT, "%s: not a 10x HDF5 matrix: expected a /matrix group (Cell Ranger "
-		                    "v3) or a genome group with barcodes, genes, data, indices, indptr and shape (Cell "
-		                    "Ranger v2)", file);
+		ret = scuot_err_set(
+		    e, SCUOT_EINPUT,
+		    "%s: not a 10x HDF5 matrix: expected a /matrix group (Cell Ranger "
+		    "v3) or a genome group with barcodes, genes, data, indices, indptr and shape (Cell "
+		    "Ranger v2)",
+		    file);
 	else if (genome && !pick)
-		ret = scuot_err_set(e, SCUOT_EINPUT, "%s: no genome group '%s'; the file holds: %s", file, genome, list);
+		ret = scuot_err_set(e, SCUOT_EINPUT, "%s: no genome group '%s'; the file holds: %s", file,
+		                    genome, list);
 	else if (!genome && ncand > 1)
-		ret = scuot_err_set(e, SCUOT_EINPUT, "%s: %lld genome groups (%s); choose one (genome option)", file,
-		                    (long long)ncand, list);
+		ret =
+		    scuot_err_set(e, SCUOT_EINPUT, "%s: %lld genome groups (%s); choose one (genome option)",
+		                  file, (long long)ncand, list);
 	else if ((g = scuot_h5_gopen(f, pick, e)) < 0)
 		ret = (int)g;
 	else
