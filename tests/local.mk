@@ -8,3 +8,5 @@ tests_bench_ingest_readbench_SOURCES = tests/bench/ingest/readbench.c
 tests_bench_ingest_readbench_LDADD = libscuot_all.la $(HDF5_LIBS)
 CLEANFILES += $(EXTRA_PROGRAMS)
 EXTRA_DIST += tests/bench/ingest/run.sh tests/bench/ingest/gen.py tests/bench/ingest/pyread.py
+TESTS += tests/cli/reliability.sh
+EXTRA_DIST += tests/cli/reliability.sh

@@ -18,6 +18,10 @@
 
 char *openblas_get_config(void) __attribute__((weak));
 
+/* The command line recorded for provenance lives until exit, whichever way main returns. */
+static char *cli_cmdline;
+static void free_cmdline(void) { free(cli_cmdline); }
+
 void scuot_cli_init(scuot_cli *c, const char *stage, int argc, char **argv)
 {
 	char prog[64];
@@ -29,14 +33,15 @@ void scuot_cli_init(scuot_cli *c, const char *stage, int argc, char **argv)
 	scuot_signals_install();
 	c->wall0 = scuot_sys_wall();
 	c->cpu0 = scuot_sys_cpu();
-	size_t n = 1;
-	for (int i = 0; i < argc; i++)
+	/* provenance: the stage's name, not the path it was run from, then the arguments */
+	size_t n = strlen(prog) + 1;
+	for (int i = 1; i < argc; i++)
 		n += strlen(argv[i]) + 1;
-	if ((c->cmdline = malloc(n))) {
-		c->cmdline[0] = 0;
-		for (int i = 0; i < argc; i++) {
-			if (i)
-				strcat(c->cmdline, " ");
+	if ((c->cmdline = cli_cmdline = malloc(n))) {
+		atexit(free_cmdline);
+		strcpy(c->cmdline, prog);
+		for (int i = 1; i < argc; i++) {
+			strcat(c->cmdline, " ");
 			strcat(c->cmdline, argv[i]);
 		}
 	}
@@ -159,6 +164,4 @@ void scuot_cli_finish(scuot_cli *c)
 {
 	scuot_log_info("done: %.2f s wall, %.2f s CPU, peak RSS %.1f MB", scuot_sys_wall() - c->wall0,
 	               scuot_sys_cpu() - c->cpu0, scuot_sys_peak_rss() / 1e6);
-	free(c->cmdline);
-	c->cmdline = NULL;
 }

@@ -54,7 +54,7 @@ int scuot_cli_usage_error(const scuot_cli *c, const char *fmt, ...) __attribute_
 void scuot_cli_apply(scuot_cli *c);
 /* Record command, version, seed and threads under uns/scuot of a. */
 int scuot_cli_record(const scuot_cli *c, scuot_adata *a, scuot_err *e);
-/* Closing info line: wall and CPU time, peak RSS; frees c's strings. */
+/* Closing info line: wall and CPU time, peak RSS. */
 void scuot_cli_finish(scuot_cli *c);
 /* Strict option values: print a usage error naming opt and return -1 on a bad value. */
 int scuot_cli_int(const scuot_cli *c, const char *opt, const char *arg, int64_t lo, int64_t hi, int64_t *out);

@@ -44,13 +44,17 @@ static void on_signal(int sig)
 
 void scuot_signals_install(void)
 {
-	struct sigaction sa;
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa, old;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+		/* an inherited "ignore" (nohup, a background job of a non-interactive shell) is kept */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN && sigs[i] != SIGTERM)
+			continue;
+		sigaction(sigs[i], &sa, NULL);
+	}
 }
 
 static void outfile_free(scuot_outfile *o)

@@ -32,7 +32,8 @@ SCUOT_EXPORT int scuot_outfile_commit(scuot_outfile *o, scuot_err *e);
 SCUOT_EXPORT void scuot_outfile_abort(scuot_outfile *o);
 
 /* Install SIGINT/SIGTERM/SIGHUP handlers that remove registered temporaries and exit with
- * 128 + signal number.  Called by every executable at start. */
+ * 128 + signal number (130 for SIGINT, 143 for SIGTERM).  SIGINT and SIGHUP stay ignored when
+ * they were ignored at start (nohup, background jobs).  Called by every executable at start. */
 SCUOT_EXPORT void scuot_signals_install(void);
 
 #ifdef __cplusplus

@@ -1186,7 +1186,7 @@ int scuot_h5ad_write(const char *path, const scuot_adata *a, scuot_err *e)
 	f = -1;
 	if (ret < 0) {
 		ret =
-		    scuot_err_set(e, SCUOT_EIO, "%s: cannot finish writing the HDF5 file (disk full?)", path);
+		    scuot_err_sys(e, SCUOT_EIO, "%s: cannot finish writing the HDF5 file", path);
 		goto fail;
 	}
 	return scuot_outfile_commit(o, e);

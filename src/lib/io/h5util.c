@@ -30,7 +30,14 @@
 
 /* ---- errors ---- */
 
-void scuot_h5_quiet(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+void scuot_h5_quiet(void)
+{
+	/* No HDF5 clean-up at exit: a file whose close failed (disk full) stays open inside the library,
+	 * and closing it again from an atexit handler crashes HDF5 1.10.  Every file scuot writes is
+	 * closed explicitly, so nothing is lost.  (A no-op once the library is initialised.) */
+	H5dont_atexit();
+	H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
 
 char *scuot_h5_file(hid_t loc, char *buf, size_t len)
 {
@@ -655,6 +662,7 @@ static int read_filtered(hid_t d, int64_t n, int64_t c, size_t el, int shuffle, 
 	{
 		unsigned char *raw = NULL, *tmp = NULL;
 		size_t cap = 0;
+		H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* threadsafe HDF5 keeps one error stack per thread */
 		SCUOT_OMP(omp for schedule(dynamic))
 		for (int64_t k = 0; k < nch; k++) {
 			hsize_t off = (hsize_t)(k * c), sz = 0;
@@ -1659,9 +1667,11 @@ static int write_chunks(hid_t ds, const unsigned char *buf, int64_t total, int64
 	size_t cbytes = (size_t)celems * el;
 	uLong zcap = compressBound((uLong)cbytes);
 	int state = 0; /* 1 out of memory, 2 compression failed, 3 write failed */
+	int werrno = 0; /* errno of the failed write, from the thread that saw it */
 	SCUOT_OMP(omp parallel)
 	{
 		unsigned char *pad = malloc(cbytes), *shuf = malloc(cbytes), *z = malloc(zcap);
+		H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* threadsafe HDF5 keeps one error stack per thread */
 		SCUOT_OMP(omp for ordered schedule(dynamic))
 		for (int64_t k = 0; k < nch; k++) {
 			size_t want =
@@ -1696,8 +1706,12 @@ static int write_chunks(hid_t ds, const unsigned char *buf, int64_t total, int64
 				off[0] = (hsize_t)(k * rows); /* chunk k starts at row k * rows */
 				SCUOT_OMP(omp critical(scuot_hdf5))
 				{
-					if (H5Dwrite_chunk(ds, H5P_DEFAULT, 0, off, (size_t)zl, z) < 0)
+					errno = 0;
+					if (H5Dwrite_chunk(ds, H5P_DEFAULT, 0, off, (size_t)zl, z) < 0) {
 						rc = 3;
+						if (!werrno)
+							werrno = errno;
+					}
 					H5Eclear2(H5E_DEFAULT);
 				}
 			}
@@ -1719,8 +1733,8 @@ static int write_chunks(hid_t ds, const unsigned char *buf, int64_t total, int64
 	case 1: return scuot_err_set(e, SCUOT_ENOMEM, "cannot allocate chunk buffers");
 	case 2: return scuot_h5_err(e, SCUOT_EIO, ds, NULL, "cannot compress chunk %lld", (long long)where);
 	default:
-		return scuot_h5_err(e, SCUOT_EIO, ds, NULL, "cannot write chunk %lld (disk full?)",
-		                    (long long)where);
+		return scuot_h5_err(e, SCUOT_EIO, ds, NULL, "cannot write chunk %lld: %s", (long long)where,
+		                    werrno ? strerror(werrno) : "disk full or I/O error");
 	}
 }
 

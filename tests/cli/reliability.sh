@@ -1,0 +1,108 @@
+# tests/cli/reliability.sh -- determinism and failure handling of the stages that exist:
+# byte-identical reruns, thread-count independence, disk full, read-only output directory,
+# SIGKILL, SIGTERM and SIGINT during a write (no output at the target, no temporaries left).
+. "${top_srcdir:-.}/tests/cli/lib.sh"
+S=$BIN/scuot-simulate
+I=$BIN/scuot-ingest
+DUMP=$BIN/tests/interop/scuot_h5dump
+
+# content of an h5ad without the provenance record (which names the thread count)
+content() {
+	"$DUMP" h5ad "$1" | "$PYTHON3" -c 'import json, sys
+d = json.load(sys.stdin); d["uns"]["children"].pop("scuot", None); print(json.dumps(d, sort_keys=True))'
+}
+same_files() { # NAME DIR1 DIR2 FILE...
+	name=$1 d1=$2 d2=$3
+	shift 3
+	for f in "$@"; do
+		if ! cmp -s "$d1/$f" "$d2/$f"; then
+			not_ok "$name: $f differs"
+			return
+		fi
+	done
+	ok "$name"
+}
+
+# --- determinism: two runs in a row, byte for byte; thread counts agree ---
+"$S" -q --seed 5 --days 0,1,2 --cells 150 --genes 300 --threads 1 -o "$WORK/sim" || not_ok "simulate"
+mv "$WORK/sim" "$WORK/sim1"
+"$S" -q --seed 5 --days 0,1,2 --cells 150 --genes 300 --threads 1 -o "$WORK/sim" || not_ok "simulate again"
+same_files "simulate twice: byte-identical outputs" "$WORK/sim1" "$WORK/sim" counts.h5ad cell_days.tsv truth.tsv \
+	genes_truth.tsv counts/matrix.mtx.gz counts/features.tsv.gz counts/barcodes.tsv.gz
+"$S" -q --seed 5 --days 0,1,2 --cells 150 --genes 300 --threads 4 -o "$WORK/sim4" || not_ok "simulate, 4 threads"
+same_files "simulate 1 vs 4 threads: tables identical" "$WORK/sim" "$WORK/sim4" cell_days.tsv truth.tsv genes_truth.tsv
+[ "$(content "$WORK/sim/counts.h5ad")" = "$(content "$WORK/sim4/counts.h5ad")" ] &&
+	ok "simulate 1 vs 4 threads: h5ad contents identical" || not_ok "simulate 1 vs 4 threads: h5ad contents differ"
+
+for t in 1 4; do
+	"$I" -q --threads $t "$WORK/sim/counts" -d "$WORK/sim/cell_days.tsv" -o "$WORK/cells.h5ad" && mv "$WORK/cells.h5ad" "$WORK/cells.$t.a.h5ad"
+	"$I" -q --threads $t "$WORK/sim/counts" -d "$WORK/sim/cell_days.tsv" -o "$WORK/cells.h5ad" && mv "$WORK/cells.h5ad" "$WORK/cells.$t.b.h5ad"
+	cmp -s "$WORK/cells.$t.a.h5ad" "$WORK/cells.$t.b.h5ad" && ok "ingest twice at $t threads: byte-identical" ||
+		not_ok "ingest twice at $t threads: outputs differ"
+done
+[ "$(content "$WORK/cells.1.a.h5ad")" = "$(content "$WORK/cells.4.a.h5ad")" ] &&
+	ok "ingest 1 vs 4 threads: contents identical" || not_ok "ingest 1 vs 4 threads: contents differ"
+# the simulator's h5ad carries truth columns the 10x directory lacks: compare X and the indices
+counts_only() {
+	"$DUMP" h5ad "$1" | "$PYTHON3" -c 'import json, sys
+d = json.load(sys.stdin); print(json.dumps([d["X"], d["obs"]["index"], d["var"]["index"]]))'
+}
+"$I" -q "$WORK/sim/counts.h5ad" --day-key day -o "$WORK/cells.h5" && mv "$WORK/cells.h5" "$WORK/from_h5ad.h5ad"
+[ "$(counts_only "$WORK/from_h5ad.h5ad")" = "$(counts_only "$WORK/cells.1.a.h5ad")" ] &&
+	ok "ingest of the h5ad and of the 10x directory agree" || not_ok "ingest of the h5ad and of the 10x directory differ"
+
+# --- a bigger input for the failure tests: writing takes long enough to be interrupted ---
+"$S" -q --seed 2 --days 0,1 --cells 2500 --genes 2000 -o "$WORK/big" || not_ok "simulate big"
+sum_before=$(cat "$WORK/big/counts/"* "$WORK/big/cell_days.tsv" | cksum)
+inputs_untouched() {
+	[ "$(cat "$WORK/big/counts/"* "$WORK/big/cell_days.tsv" | cksum)" = "$sum_before" ] &&
+		ok "$1: inputs untouched" || not_ok "$1: inputs changed"
+}
+
+if [ "$(id -u)" = 0 ] && mkdir -p "$WORK/mnt" && mount -t tmpfs -o size=256k tmpfs "$WORK/mnt" 2>/dev/null; then
+	run_expect "disk full" 1 "mnt/cells.h5ad.*No space left on device" "$WORK/mnt/cells.h5ad" \
+		"$I" "$WORK/big/counts" -d "$WORK/big/cell_days.tsv" -o "$WORK/mnt/cells.h5ad"
+	[ -z "$(ls -A "$WORK/mnt")" ] && ok "disk full: nothing left on the full disk" || not_ok "disk full: files left" "$(ls -A "$WORK/mnt")"
+	inputs_untouched "disk full"
+	mount -o remount,ro "$WORK/mnt"
+	run_expect "read-only output directory" 1 "mnt/cells.h5ad.*Read-only file system" "$WORK/mnt/cells.h5ad" \
+		"$I" "$WORK/big/counts" -d "$WORK/big/cell_days.tsv" -o "$WORK/mnt/cells.h5ad"
+	umount "$WORK/mnt"
+else
+	echo "skip: disk-full and read-only tests need root and tmpfs mounts"
+fi
+
+# Start ingest in the background, wait until its temporary output exists, send SIG.
+# A signal that arrives before the write is as good a test, but we aim for mid-write.
+interrupt() { # SIG
+	rm -f "$WORK/out/"* "$WORK/out/".* 2>/dev/null
+	mkdir -p "$WORK/out"
+	env --default-signal=INT "$I" -q "$WORK/big/counts" -d "$WORK/big/cell_days.tsv" -o "$WORK/out/cells.h5ad" &
+	pid=$!
+	i=0
+	while [ $i -lt 2000 ] && ! ls -a "$WORK/out" | grep -q 'tmp'; do
+		sleep 0.005
+		i=$((i + 1))
+	done
+	kill -s "$1" $pid 2>/dev/null
+	wait $pid
+	echo $?
+}
+for sig in KILL TERM INT; do
+	case $sig in KILL) want=137 ;; TERM) want=143 ;; INT) want=130 ;; esac
+	st=$(interrupt $sig)
+	if [ "$st" = 0 ]; then
+		echo "note: ingest finished before SIG$sig arrived; not counted"
+		continue
+	fi
+	[ "$st" = "$want" ] && ok "SIG$sig: exit status $st" || not_ok "SIG$sig: exit status $st, expected $want"
+	[ ! -e "$WORK/out/cells.h5ad" ] && ok "SIG$sig: no output at the target" || not_ok "SIG$sig: output exists"
+	if [ $sig != KILL ]; then
+		[ -z "$(ls -A "$WORK/out")" ] && ok "SIG$sig: temporary removed" || not_ok "SIG$sig: files left" "$(ls -A "$WORK/out")"
+	fi
+	"$I" -q "$WORK/big/counts" -d "$WORK/big/cell_days.tsv" -o "$WORK/out/cells.h5ad" && [ -s "$WORK/out/cells.h5ad" ] &&
+		ok "SIG$sig: a rerun succeeds" || not_ok "SIG$sig: rerun failed"
+done
+inputs_untouched "signals"
+
+finish
