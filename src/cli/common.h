@@ -37,7 +37,8 @@ typedef struct scuot_cli {
 	char *cmdline;     /* the command line, for provenance */
 } scuot_cli;
 
-/* Start an executable: program name "scuot-STAGE", signal handlers, default threads, clocks. */
+/* Start an executable: program name "scuot-STAGE", signal handlers, default threads, clocks.
+ * c->cmdline is owned by this module and freed at exit. */
 void scuot_cli_init(scuot_cli *c, const char *stage, int argc, char **argv);
 /* Handle a global option: 1 if it was one (done), 0 if not, 2 for --help/--version seen (caller
  * prints and exits 0 -- see scuot_cli_help_requested), -1 after printing a usage error. */

@@ -238,10 +238,8 @@ int main(int argc, char **argv)
 
 	scuot_cli_init(&c, "simulate", argc, argv);
 	scuot_sim_opts_init(&o);
-	if ((ret = parse_args(argc, argv, &c, &o, &dir))) {
-		free(c.cmdline); /* no run, so no closing summary line */
-		return ret == 1 ? 0 : 2;
-	}
+	if ((ret = parse_args(argc, argv, &c, &o, &dir)))
+		return ret == 1 ? 0 : 2; /* no run, so no closing summary line */
 	scuot_cli_apply(&c);
 	o.seed = c.seed;
 	o.threads = c.threads;
@@ -268,7 +266,5 @@ int main(int argc, char **argv)
 	return 0;
 fail:
 	scuot_adata_free(a);
-	ret = scuot_cli_fail(&c, &e);
-	free(c.cmdline);
-	return ret;
+	return scuot_cli_fail(&c, &e);
 }
