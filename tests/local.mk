@@ -10,3 +10,5 @@ CLEANFILES += $(EXTRA_PROGRAMS)
 EXTRA_DIST += tests/bench/ingest/run.sh tests/bench/ingest/gen.py tests/bench/ingest/pyread.py
 TESTS += tests/cli/reliability.sh
 EXTRA_DIST += tests/cli/reliability.sh
+TESTS += tests/cli/fuzz_regressions.sh
+EXTRA_DIST += tests/cli/fuzz_regressions.sh tests/data/fuzz/README.md tests/data/fuzz/tenx-string-size.h5

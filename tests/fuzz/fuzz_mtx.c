@@ -14,6 +14,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	scuot_log_set_level(SCUOT_LOG_OFF);
+	scuot_set_alloc_cap((size_t)256 << 20); /* a header claiming more is refused by the cap */
 	return 0;
 }
 

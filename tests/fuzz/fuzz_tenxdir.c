@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/mat.h"
 #include "io/adata.h"
 #include "io/mtx.h"
 
@@ -22,6 +23,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (!mkdtemp(dir))
 		abort();
 	scuot_log_set_level(SCUOT_LOG_OFF);
+	scuot_set_alloc_cap((size_t)256 << 20); /* a header claiming more is refused by the cap */
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "core/log.h"
+#include "core/mat.h"
 #include "io/adata.h"
 #include "io/stream.h"
 #include "io/text.h"
@@ -14,6 +15,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	scuot_log_set_level(SCUOT_LOG_OFF);
+	scuot_set_alloc_cap((size_t)256 << 20); /* a header claiming more is refused by the cap */
 	return 0;
 }
 

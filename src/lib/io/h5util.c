@@ -494,6 +494,37 @@ static hid_t xfer(void)
 	return dxpl;
 }
 
+/* libhdf5 1.10 trusts the size in a compact or contiguous layout message: a damaged file whose stored size is
+ * smaller than its dataspace makes H5Dread copy past the end of the stored data (found by fuzz_tenx).  Refuse
+ * such a dataset before reading it. */
+static int storage_ok(hid_t d, scuot_err *e)
+{
+	hid_t dcpl = H5Dget_create_plist(d), sp = H5Dget_space(d), ft = H5Dget_type(d);
+	int ret = 0;
+	if (dcpl < 0 || sp < 0 || ft < 0) {
+		ret = scuot_h5_errh(e, SCUOT_EINPUT, d, NULL, "cannot read the dataset's layout");
+	} else {
+		H5D_layout_t layout = H5Pget_layout(dcpl);
+		hssize_t n = H5Sget_simple_extent_npoints(sp);
+		size_t el = H5Tget_size(ft);
+		if (H5Tis_variable_str(ft) > 0 || H5Tget_class(ft) == H5T_VLEN)
+			el = 16; /* a global-heap id per element */
+		if ((layout == H5D_COMPACT || layout == H5D_CONTIGUOUS) && n > 0 && el > 0) {
+			hsize_t stored = H5Dget_storage_size(d);
+			/* contiguous storage may be unallocated (all fill values): 0 is fine */
+			if ((layout == H5D_COMPACT || stored > 0) && stored < (hsize_t)n * el)
+				ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL,
+				                   "damaged dataset: %llu bytes stored for %lld elements of %zu bytes",
+				                   (unsigned long long)stored, (long long)n, el);
+		}
+	}
+	scuot_h5_close(dcpl);
+	scuot_h5_close(sp);
+	scuot_h5_close(ft);
+	H5Eclear2(H5E_DEFAULT);
+	return ret;
+}
+
 /* Read everything or a hyperslab of rows [off, off + cnt) of d as memtype. */
 static int read_rows(hid_t d, hid_t memtype, int64_t off, int64_t cnt, void *buf, int all, scuot_err *e)
 {
@@ -501,7 +532,7 @@ static int read_rows(hid_t d, hid_t memtype, int64_t off, int64_t cnt, void *buf
 	hid_t fs = -1, ms = -1;
 	int64_t dims[SCUOT_H5_MAXRANK];
 	int rank, ret = scuot_h5_shape(d, &rank, dims, e);
-	if (ret)
+	if (ret || (ret = storage_ok(d, e)))
 		return ret;
 	if (all || rank == 0) {
 		if (nelem(rank, dims) == 0)
@@ -877,6 +908,8 @@ static int read_strings(hid_t obj, int is_attr, hid_t ft, int64_t n, int64_t k, 
 			goto done;
 		}
 		/* datasets: strings are allocated by malloc (see xfer) and kept as they are */
+		if ((ret = storage_ok(obj, e)))
+			goto done;
 		if (n > 0 && H5Dread(obj, mt, H5S_ALL, H5S_ALL, xfer(), out) < 0) {
 			memset(out, 0, (size_t)n * sizeof *out);
 			ret = scuot_h5_errh(e, SCUOT_EINPUT, obj, NULL, "cannot read strings");
@@ -891,11 +924,17 @@ static int read_strings(hid_t obj, int is_attr, hid_t ft, int64_t n, int64_t k, 
 		char *buf;
 		if (size == 0)
 			return scuot_h5_err(e, SCUOT_EINPUT, obj, NULL, "fixed-length strings of size 0");
+		/* a damaged type claiming megabyte strings makes libhdf5 1.10 copy past its chunk buffers */
+		if (size > ((size_t)1 << 20))
+			return scuot_h5_err(e, SCUOT_EINPUT, obj, NULL,
+			                    "fixed-length strings of %zu bytes each: damaged file?", size);
 		if ((uint64_t)n > SIZE_MAX / (size_t)(k ? k : 1))
 			return scuot_h5_err(e, SCUOT_ELIMIT, obj, NULL, "too many strings");
 		if (!(buf = scuot_alloc((size_t)(n * k), size, 0, "fixed-length strings", e)))
 			return e ? e->code : SCUOT_ENOMEM;
-		if ((mt = H5Tcopy(ft)) < 0)
+		if (!is_attr && (ret = storage_ok(obj, e)))
+			;
+		else if ((mt = H5Tcopy(ft)) < 0)
 			ret = scuot_h5_errh(e, SCUOT_EINPUT, obj, NULL, "cannot copy the string type");
 		else if (n * k > 0 && (is_attr ? H5Aread(obj, mt, buf)
 		                               : H5Dread(obj, mt, H5S_ALL, H5S_ALL, xfer(), buf)) < 0)

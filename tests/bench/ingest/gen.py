@@ -37,7 +37,11 @@ def main():
     ap.add_argument("--density", type=float, default=0.05)
     ap.add_argument("--mtx-cells", type=int, default=20000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--mtx-only", action="store_true",
+                    help="write only the 10x directory (all --cells cells), gzip-compressed as Cell Ranger does")
     a = ap.parse_args()
+    if a.mtx_only:
+        return write_tenx_only(a)
     import anndata
     import pandas as pd
     os.makedirs(a.outdir, exist_ok=True)
@@ -71,6 +75,37 @@ def main():
         f.writelines(f"{c}\n" for c in cells[: a.mtx_cells])
     print(f"gen.py: {a.cells} x {a.genes} h5ad with {X.nnz} nonzeros; 10x dir {a.mtx_cells} cells, {m.nnz} nonzeros",
           file=sys.stderr)
+
+
+def write_tenx_only(a):
+    """A Cell Ranger-like directory: matrix.mtx.gz (genes x cells, sorted by cell), features, barcodes."""
+    rng = np.random.default_rng(a.seed)
+    d10 = os.path.join(a.outdir, "tenx_large")
+    os.makedirs(d10, exist_ok=True)
+    nnz_total = 0
+    block = 5000
+    # first pass: per-cell nonzero counts, so the size line can be written first
+    counts = rng.binomial(a.genes, a.density, size=a.cells)
+    nnz_total = int(counts.sum())
+    with gzip.open(os.path.join(d10, "matrix.mtx.gz"), "wt", compresslevel=1) as f:
+        f.write("%%MatrixMarket matrix coordinate integer general\n")
+        f.write(f"{a.genes} {a.cells} {nnz_total}\n")
+        for lo in range(0, a.cells, block):
+            hi = min(a.cells, lo + block)
+            rows, cols = [], []
+            for i in range(lo, hi):
+                g = np.sort(rng.choice(a.genes, size=counts[i], replace=False))
+                rows.append(g + 1)
+                cols.append(np.full(counts[i], i + 1))
+            r = np.concatenate(rows)
+            c = np.concatenate(cols)
+            v = rng.geometric(0.5, size=r.size)
+            np.savetxt(f, np.column_stack((r, c, v)), fmt="%d")
+    with gzip.open(os.path.join(d10, "features.tsv.gz"), "wt") as f:
+        f.writelines(f"g{j:05d}\tG{j:05d}\tGene Expression\n" for j in range(a.genes))
+    with gzip.open(os.path.join(d10, "barcodes.tsv.gz"), "wt") as f:
+        f.writelines(f"c{i:07d}-1\n" for i in range(a.cells))
+    print(f"gen.py: 10x directory {a.cells} cells x {a.genes} genes, {nnz_total} nonzeros", file=sys.stderr)
 
 
 if __name__ == "__main__":
