@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "core/threads.h"
 #include "prep/prep.h"
 #include "prep/prep_internal.h"
 
@@ -29,6 +30,19 @@
 #define PCA_PART_MAX ((size_t)96 << 20)
 /* Genes per block of the Gaussian test matrix: block b uses RNG stream b. */
 #define PCA_RNG_BLOCK 256
+
+void openblas_set_num_threads(int) __attribute__((weak));
+
+/* The small dense steps of the sparse path (QR of the sketches, the SVD of the last one) run on one
+ * BLAS thread: their cost is small next to the sparse products, and a threaded BLAS may order its
+ * sums by thread count.  The sparse products are OpenMP loops with fixed blocks, so a CSR fit gives
+ * the same bits for any --threads.  Dense input and the exact solver use threaded BLAS (dgemm,
+ * dsyrk), whose results may differ in the last bits between thread counts. */
+static void blas_threads(int n)
+{
+	if (openblas_set_num_threads)
+		openblas_set_num_threads(n);
+}
 
 void scuot_pca_opts_init(scuot_pca_opts *o)
 {
@@ -78,6 +92,19 @@ typedef struct pca_op {
 	int nb, lmax;
 } pca_op;
 
+/* Size the row blocks and partials of the transposed sparse product for up to l columns. */
+static int op_prepare(pca_op *op, int l, scuot_err *e)
+{
+	op->nb = prep_nblocks(op->n, (size_t)op->p * l * sizeof(double));
+	while (op->nb > 1 && (size_t)op->nb * op->p * l * sizeof(double) > PCA_PART_MAX)
+		op->nb--;
+	op->lmax = l;
+	if (op->X && op->nb > 1 &&
+	    !(op->part = scuot_alloc((size_t)op->nb * op->p * l, sizeof(double), 0, "PCA partials", e)))
+		return e ? e->code : SCUOT_ENOMEM;
+	return 0;
+}
+
 /* Y (n x l) = A Q, Q p x l. */
 static void op_mul(const pca_op *op, const double *Q, int l, double *Y)
 {
@@ -103,7 +130,11 @@ static void op_mul(const pca_op *op, const double *Q, int l, double *Y)
 	}
 	if (op->mu) {
 		double c[l];
-		cblas_dgemv(CblasRowMajor, CblasTrans, (int)p, l, 1.0, Q, l, op->mu, 1, 0.0, c, 1);
+		for (int j = 0; j < l; j++)
+			c[j] = 0;
+		for (int64_t g = 0; g < p; g++)
+			for (int j = 0; j < l; j++)
+				c[j] += op->mu[g] * Q[g * l + j];
 #pragma omp parallel for schedule(static)
 		for (int64_t r = 0; r < n; r++)
 			for (int j = 0; j < l; j++)
@@ -222,14 +253,10 @@ static int fit_randomized(pca_op *op, const scuot_pca_opts *o, int n_iter, scuot
 	double *Q = NULL, *Y = NULL, *W = NULL, *s = NULL, *vt = NULL;
 	int ret = 0;
 	int64_t nblk = (p + PCA_RNG_BLOCK - 1) / PCA_RNG_BLOCK;
-	op->nb = prep_nblocks(n, (size_t)p * l * sizeof(double));
-	while (op->nb > 1 && (size_t)op->nb * p * l * sizeof(double) > PCA_PART_MAX)
-		op->nb--;
 	if (!(Q = scuot_alloc((size_t)p * l, sizeof *Q, 0, "PCA sketch", e)) ||
 	    !(Y = scuot_alloc((size_t)n * l, sizeof *Y, 0, "PCA sketch", e)) ||
 	    !(s = scuot_alloc((size_t)l, sizeof *s, 0, "PCA", e)) || !(vt = scuot_alloc((size_t)l * l, sizeof *vt, 0, "PCA", e)) ||
-	    !(W = scuot_alloc((size_t)p * l, sizeof *W, 0, "PCA", e)) ||
-	    (op->X && op->nb > 1 && !(op->part = scuot_alloc((size_t)op->nb * p * l, sizeof(double), 0, "PCA partials", e)))) {
+	    !(W = scuot_alloc((size_t)p * l, sizeof *W, 0, "PCA", e)) || op_prepare(op, l, e)) {
 		ret = e->code;
 		goto done;
 	}
@@ -402,9 +429,11 @@ static int fit_exact(pca_op *op, const scuot_pca_opts *o, scuot_mat *V, double *
 			cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)n, (int)w0, 1.0, B, (int)w0, 1.0, G, (int)n);
 		}
 		free(cur);
-		if ((ret = top_eigen(G, n, k, w, Z, e)))
+		if ((ret = top_eigen(G, n, k, w, Z, e)) || (ret = op_prepare(op, k, e)))
 			goto done;
 		op_tmul(op, Z, k, V->data);
+		free(op->part);
+		op->part = NULL;
 		for (int j = 0; j < k; j++) {
 			sv[j] = sqrt(w[j] > 0 ? w[j] : 0);
 			for (int64_t g = 0; g < p; g++)
@@ -477,8 +506,14 @@ static int fit(pca_op *op, const scuot_pca_opts *o, scuot_pca_model **out, scuot
 	               solver == SCUOT_PCA_EXACT ? "exact" : "randomised", op->D ? " (dense)" : "");
 	if (solver == SCUOT_PCA_EXACT)
 		ret = fit_exact(op, o, m->loadings, m->singular_values, e);
-	else
+	else if (op->X) {
+		int nt = scuot_threads_get();
+		blas_threads(1);
 		ret = fit_randomized(op, o, n_iter, m->loadings, m->singular_values, e);
+		blas_threads(nt);
+	} else {
+		ret = fit_randomized(op, o, n_iter, m->loadings, m->singular_values, e);
+	}
 	if (ret)
 		goto done;
 	flip_signs(m->loadings);
