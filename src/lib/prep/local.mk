@@ -8,7 +8,7 @@ scuotprepdir = $(includedir)/scuot/prep
 scuotprep_HEADERS = src/lib/prep/prep.h
 
 PREP_FIXTURE_CPPFLAGS = $(AM_CPPFLAGS) -DFIXTURE_DIR='"$(abs_top_srcdir)/tests/fixtures/prep"'
-EXTRA_DIST += tests/fixtures/prep/make_fixtures.py tests/fixtures/prep/README.md \
+EXTRA_DIST += tests/fixtures/prep/make_fixtures.py \
 	tests/fixtures/prep/counts.mtx tests/fixtures/prep/cells.tsv tests/fixtures/prep/genes.tsv \
 	tests/fixtures/prep/sets.gmt tests/fixtures/prep/expected.txt tests/fixtures/prep/normalized.txt
 
