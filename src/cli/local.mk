@@ -9,3 +9,4 @@ scuot_LDADD = $(CLI_LIBS)
 bin_PROGRAMS += scuot-ingest
 scuot_ingest_SOURCES = src/cli/ingest.c
 scuot_ingest_LDADD = $(CLI_LIBS)
+include src/cli/prep.mk

@@ -489,12 +489,21 @@ static int fit(pca_op *op, const scuot_pca_opts *o, scuot_pca_model **out, scuot
 		goto done;
 	}
 	m->total_variance = 0;
+	int64_t nconst = 0;
 	for (int64_t g = 0; g < p; g++) {
 		double mu = s1[g] / n, ss = s2[g] - n * mu * mu;
+		nconst += !(ss > 1e-12 * s2[g]);
 		if (o->center)
 			m->mean[g] = mu;
 		m->total_variance += o->center ? (ss > 0 ? ss : 0) / (n - 1) : (ss > 0 ? ss : 0) / n;
 	}
+	if (nconst == p) {
+		ret = scuot_err_set(e, SCUOT_EINPUT, "PCA: all %lld genes are constant over the %lld fit cells; there is no "
+		                                     "variance to decompose", (long long)p, (long long)n);
+		goto done;
+	}
+	if (nconst)
+		scuot_log_info("PCA: %lld of %lld genes are constant over the fit cells", (long long)nconst, (long long)p);
 	op->mu = o->center ? m->mean : NULL;
 	int solver = o->solver, n_iter = o->n_iter;
 	if (solver == SCUOT_PCA_AUTO)
