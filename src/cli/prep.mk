@@ -7,3 +7,10 @@ scuot_pca_LDADD = $(CLI_LIBS)
 
 TESTS += tests/cli/normalize.sh tests/cli/pca.sh
 EXTRA_DIST += tests/cli/normalize.sh tests/cli/pca.sh tests/cli/prep_input.py tests/cli/h5same.py
+
+# Benchmark driver of the prep library, run by tests/bench/prep/run.sh (not a test).  It is a check
+# program because tests/local.mk sets EXTRA_PROGRAMS with "=" after this fragment is included.
+check_PROGRAMS += tests/bench/prep/prepbench
+tests_bench_prep_prepbench_SOURCES = tests/bench/prep/prepbench.c
+tests_bench_prep_prepbench_LDADD = libscuot_all.la $(HDF5_LIBS)
+EXTRA_DIST += tests/bench/prep/run.sh tests/bench/prep/gen.py tests/bench/prep/pybench.py tests/bench/prep/report.py

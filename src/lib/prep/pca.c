@@ -135,6 +135,12 @@ static void op_mul(const pca_op *op, const double *Q, int l, double *Y)
 		for (int64_t g = 0; g < p; g++)
 			for (int j = 0; j < l; j++)
 				c[j] += op->mu[g] * Q[g * l + j];
+		if (op->D) { /* no OpenMP team on the dense path, to leave the cores to the BLAS threads */
+			for (int64_t r = 0; r < n; r++)
+				for (int j = 0; j < l; j++)
+					Y[r * l + j] -= c[j];
+			return;
+		}
 #pragma omp parallel for schedule(static)
 		for (int64_t r = 0; r < n; r++)
 			for (int j = 0; j < l; j++)
@@ -190,6 +196,10 @@ static void op_tmul(const pca_op *op, const double *P, int l, double *Z)
 		for (int64_t r = 0; r < n; r++)
 			for (int j = 0; j < l; j++)
 				c[j] += P[r * l + j];
+		if (op->D) {
+			cblas_dger(CblasRowMajor, (int)p, l, -1.0, op->mu, 1, c, 1, Z, l);
+			return;
+		}
 #pragma omp parallel for schedule(static)
 		for (int64_t g = 0; g < p; g++)
 			for (int j = 0; j < l; j++)
@@ -217,11 +227,22 @@ static void op_dense_rows(const pca_op *op, int64_t r0, int64_t r1, double *B)
 	}
 }
 
-/* Orthonormalise the columns of the m x l row-major M in place (thin QR). */
+/* Orthonormalise the columns of the m x l row-major M in place: Cholesky QR applied twice (CholQR2:
+ * G = M^T M = R^T R, M <- M R^-1; Yamamoto et al. 2015), all level-3 BLAS, falling back to Householder
+ * QR (dgeqrf, dorgqr) when M is too ill-conditioned for the Cholesky factorisation. */
 static int orthonormalise(double *M, int64_t m, int l, scuot_err *e)
 {
-	double tau[l];
-	lapack_int info = LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, (lapack_int)m, l, M, l, tau);
+	double G[l * l], tau[l];
+	lapack_int info = 0;
+	for (int rep = 0; rep < 2; rep++) {
+		cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, l, (int)m, 1.0, M, l, 0.0, G, l);
+		if ((info = LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'U', l, G, l)) != 0)
+			break;
+		cblas_dtrsm(CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, (int)m, l, 1.0, G, l, M, l);
+	}
+	if (info == 0)
+		return 0;
+	info = LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, (lapack_int)m, l, M, l, tau);
 	if (!info)
 		info = LAPACKE_dorgqr(LAPACK_ROW_MAJOR, (lapack_int)m, l, l, M, l, tau);
 	if (info)
