@@ -21,9 +21,10 @@ static void usage(FILE *fp, const scuot_cli *c, const normalize_args *a)
 	const scuot_normalize_opts *o = &a->o;
 	fprintf(fp,
 	        "Usage: scuot-normalize [options] cells.h5ad -o norm.h5ad\n\n"
-	        "Filter cells and genes, normalise each cell to the same library size, take log1p, flag highly\n"
-	        "variable genes and (with --gene-sets) compute Waddington-OT's growth prior per cell. Raw counts are\n"
-	        "kept in layers/counts; X holds log1p-normalised values (float32 CSR).\n\n"
+	        "Filter cells and genes, normalise each cell to the same library size, take log1p, flag\n"
+	        "highly variable genes and (with --gene-sets) compute Waddington-OT's growth prior per\n"
+	        "cell. Raw counts are kept in layers/counts; X holds log1p-normalised values\n"
+	        "(float32 CSR).\n\n"
 	        "QC filters (raw counts):\n"
 	        "  --min-genes N         a cell needs N detected genes [%lld]\n"
 	        "  --min-counts X        a cell needs X counts [%g]\n"
@@ -56,25 +57,27 @@ static void usage(FILE *fp, const scuot_cli *c, const normalize_args *a)
 	        "                        birth rate from the proliferation score [%g, %g, %g, %g]\n"
 	        "  --delta-min X, --delta-max X, --delta-center X, --delta-width X\n"
 	        "                        death rate from the apoptosis score [%g, %g, %g, %g]\n",
-	        (long long)o->qc.min_genes, o->qc.min_counts, o->qc.max_mito, o->qc.mito_prefix, (long long)o->qc.min_cells,
-	        o->target_sum, o->hvg.flavor == SCUOT_HVG_SEURAT ? "seurat" : "seurat_v3", (long long)o->hvg.n_top_genes,
-	        o->hvg.min_mean, o->hvg.max_mean, o->hvg.min_disp, o->hvg.max_disp, o->hvg.n_bins, o->hvg.span,
-	        o->hvg_per_day ? "on" : "off", o->subset ? "on" : "off", o->scale ? "on" : "off", o->max_value,
-	        o->prolif_set, o->apop_set, o->max_z, o->growth.beta_min, o->growth.beta_max, o->growth.beta_center,
-	        o->growth.beta_width, o->growth.delta_min, o->growth.delta_max, o->growth.delta_center,
-	        o->growth.delta_width);
+	        (long long)o->qc.min_genes, o->qc.min_counts, o->qc.max_mito, o->qc.mito_prefix,
+	        (long long)o->qc.min_cells, o->target_sum,
+	        o->hvg.flavor == SCUOT_HVG_SEURAT ? "seurat" : "seurat_v3", (long long)o->hvg.n_top_genes,
+	        o->hvg.min_mean, o->hvg.max_mean, o->hvg.min_disp, o->hvg.max_disp, o->hvg.n_bins,
+	        o->hvg.span, o->hvg_per_day ? "on" : "off", o->subset ? "on" : "off", o->scale ? "on" : "off",
+	        o->max_value, o->prolif_set, o->apop_set, o->max_z, o->growth.beta_min, o->growth.beta_max,
+	        o->growth.beta_center, o->growth.beta_width, o->growth.delta_min, o->growth.delta_max,
+	        o->growth.delta_center, o->growth.delta_width);
 	scuot_cli_global_help(fp, c);
-	fprintf(fp, "\nExample:\n  scuot-normalize cells.h5ad --n-top-genes 2000 --gene-sets sets.gmt -o norm.h5ad\n");
+	fprintf(fp, "\nExample:\n"
+	            "  scuot-normalize cells.h5ad --n-top-genes 2000 --gene-sets sets.gmt -o norm.h5ad\n");
 }
 
 /* Returns 0 to run, 1 to exit 0 (help/version), 2 on a usage error. */
 static int parse_args(int argc, char **argv, scuot_cli *c, normalize_args *a)
 {
 	enum {
-		OPT_MIN_GENES = 1, OPT_MIN_COUNTS, OPT_MAX_MITO, OPT_MITO_PREFIX, OPT_MIN_CELLS, OPT_TARGET, OPT_FLAVOR,
-		OPT_NTOP, OPT_MIN_MEAN, OPT_MAX_MEAN, OPT_MIN_DISP, OPT_MAX_DISP, OPT_NBINS, OPT_SPAN, OPT_PER_DAY,
-		OPT_SUBSET, OPT_SCALE, OPT_MAX_VALUE, OPT_GENE_SETS, OPT_PROLIF, OPT_APOP, OPT_MAX_Z, OPT_BMIN, OPT_BMAX,
-		OPT_BCEN, OPT_BWID, OPT_DMIN, OPT_DMAX, OPT_DCEN, OPT_DWID
+		OPT_MIN_GENES = 1, OPT_MIN_COUNTS, OPT_MAX_MITO, OPT_MITO_PREFIX, OPT_MIN_CELLS, OPT_TARGET,
+		OPT_FLAVOR, OPT_NTOP, OPT_MIN_MEAN, OPT_MAX_MEAN, OPT_MIN_DISP, OPT_MAX_DISP, OPT_NBINS, OPT_SPAN,
+		OPT_PER_DAY, OPT_SUBSET, OPT_SCALE, OPT_MAX_VALUE, OPT_GENE_SETS, OPT_PROLIF, OPT_APOP, OPT_MAX_Z,
+		OPT_BMIN, OPT_BMAX, OPT_BCEN, OPT_BWID, OPT_DMIN, OPT_DMAX, OPT_DCEN, OPT_DWID
 	};
 	static const struct option lopts[] = {
 		{ "min-genes", required_argument, NULL, OPT_MIN_GENES },
@@ -153,7 +156,8 @@ static int parse_args(int argc, char **argv, scuot_cli *c, normalize_args *a)
 			else if (!strcmp(optarg, "seurat_v3"))
 				o->hvg.flavor = SCUOT_HVG_SEURAT_V3;
 			else
-				return scuot_cli_usage_error(c, "--hvg-flavor: '%s' is not seurat or seurat_v3", optarg);
+				return scuot_cli_usage_error(
+				        c, "--hvg-flavor: '%s' is not seurat or seurat_v3", optarg);
 			break;
 		case OPT_MITO_PREFIX: o->qc.mito_prefix = optarg; break;
 		case OPT_PER_DAY: o->hvg_per_day = 1; break;
@@ -213,7 +217,8 @@ static int run(const scuot_cli *c, const normalize_args *na, scuot_err *e)
 	if ((ret = scuot_normalize_run(a, &na->o, na->input, e)) || (ret = scuot_cli_record(c, a, e)) ||
 	    (ret = scuot_h5ad_write(na->output, a, e)))
 		goto done;
-	scuot_log_info("wrote %s: %lld cells x %lld genes", na->output, (long long)a->n_obs, (long long)a->n_var);
+	scuot_log_info("wrote %s: %lld cells x %lld genes", na->output, (long long)a->n_obs,
+	               (long long)a->n_var);
 done:
 	scuot_adata_free(a);
 	return ret;

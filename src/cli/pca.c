@@ -25,18 +25,20 @@ static void usage(FILE *fp, const scuot_cli *c, const pca_args *a)
 	const scuot_pca_run_opts *o = &a->o;
 	fprintf(fp,
 	        "Usage: scuot-pca [options] norm.h5ad -o pca.h5ad\n\n"
-	        "Principal components of X (log1p-normalised, as scuot-normalize writes it) over the highly variable\n"
-	        "genes: obsm/X_pca (cells x k), varm/PCs (genes x k) and uns/pca (variance, variance_ratio,\n"
-	        "singular_values, mean) so later stages can project other cells the same way.\n\n"
+	        "Principal components of X (log1p-normalised, as scuot-normalize writes it) over the\n"
+	        "highly variable genes: obsm/X_pca (cells x k), varm/PCs (genes x k) and uns/pca (variance,\n"
+	        "variance_ratio, singular_values, mean) so later stages project other cells the same way.\n\n"
 	        "Components:\n"
 	        "  -k, --n-comps N       number of components [%d]\n"
-	        "  --svd-solver S        auto, exact (LAPACK) or randomized (Halko et al. 2011); auto is exact when\n"
-	        "                        min(cells, genes) <= 1000 or k >= 0.8 min(cells, genes) [%s]\n"
+	        "  --svd-solver S        auto, exact (LAPACK) or randomized (Halko et al. 2011); auto is\n"
+	        "                        exact when min(cells, genes) <= 1000 or k >= 0.8 min(cells, genes)\n"
+	        "                        [%s]\n"
 	        "  --oversample N        randomized: extra sketch columns [%d]\n"
-	        "  --power-iter N        randomized: power iterations [auto: 7 if k < 0.1 min(cells, genes), else 4]\n\n"
+	        "  --power-iter N        randomized: power iterations [auto: 7 if k < 0.1 min(cells,\n"
+	        "                        genes), else 4]\n\n"
 	        "Cells and genes:\n"
-	        "  --fit-days LIST       fit on the cells of these days only, e.g. 2,4 (local PCA per pair of days,\n"
-	        "                        as Waddington-OT); every cell is projected [all cells]\n"
+	        "  --fit-days LIST       fit on the cells of these days only, e.g. 2,4 (local PCA per pair\n"
+	        "                        of days, as Waddington-OT); every cell is projected [all cells]\n"
 	        "  --all-genes           use every gene, not only var/highly_variable [%s]\n"
 	        "  --allow-negative      accept negative values in X (centred or scaled input) [%s]\n\n"
 	        "Output:\n"
@@ -44,7 +46,8 @@ static void usage(FILE *fp, const scuot_cli *c, const pca_args *a)
 	        o->pca.k, solver_name(o->pca.solver), o->pca.oversample, o->use_hvg ? "off" : "on",
 	        o->allow_negative ? "on" : "off");
 	scuot_cli_global_help(fp, c);
-	fprintf(fp, "\nExample:\n  scuot-pca norm.h5ad -k 30 -o pca.h5ad\n  scuot-pca norm.h5ad --fit-days 2,4 -o pca_2_4.h5ad\n");
+	fprintf(fp, "\nExamples:\n  scuot-pca norm.h5ad -k 30 -o pca.h5ad\n"
+	            "  scuot-pca norm.h5ad --fit-days 2,4 -o pca_2_4.h5ad\n");
 }
 
 /* Returns 0 to run, 1 to exit 0 (help/version), 2 on a usage error. */
@@ -89,7 +92,8 @@ static int parse_args(int argc, char **argv, scuot_cli *c, pca_args *a)
 			else if (!strcmp(optarg, "randomized") || !strcmp(optarg, "randomised"))
 				o->pca.solver = SCUOT_PCA_RANDOMIZED;
 			else
-				return scuot_cli_usage_error(c, "--svd-solver: '%s' is not auto, exact or randomized", optarg);
+				return scuot_cli_usage_error(
+				        c, "--svd-solver: '%s' is not auto, exact or randomized", optarg);
 			break;
 		case OPT_OVERSAMPLE:
 			if (scuot_cli_int(c, "--oversample", optarg, 0, 10000, &v))
@@ -104,7 +108,8 @@ static int parse_args(int argc, char **argv, scuot_cli *c, pca_args *a)
 		case OPT_FIT_DAYS: {
 			char *list = strdup(optarg), *save = NULL;
 			o->n_fit_days = 0;
-			for (char *t = list ? strtok_r(list, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save)) {
+			for (char *t = list ? strtok_r(list, ",", &save) : NULL; t;
+			     t = strtok_r(NULL, ",", &save)) {
 				if (o->n_fit_days == SCUOT_PCA_MAX_FIT_DAYS ||
 				    scuot_cli_double(c, "--fit-days", t, &o->fit_days[o->n_fit_days]) < 0) {
 					free(list);

@@ -66,7 +66,8 @@ static inline scuot_adata *fx_adata(void)
 	scuot_err e = { 0 };
 	scuot_csr *X = fx_counts();
 	scuot_adata *a = scuot_adata_new(X->nrow, X->ncol, &e);
-	char **cells = malloc((size_t)X->nrow * sizeof *cells), **genes = malloc((size_t)X->ncol * sizeof *genes);
+	char **cells = malloc((size_t)X->nrow * sizeof *cells),
+	     **genes = malloc((size_t)X->ncol * sizeof *genes);
 	char buf[256];
 	a->X = X;
 	for (int64_t i = 0; i < X->nrow; i++) {
@@ -128,8 +129,8 @@ static inline void fx_check_array(const char *key, const double *got, int64_t n,
 	double *want = fx_expected(key, &m);
 	cr_assert_eq(m, n, "%s: %lld expected values, %lld computed", key, (long long)m, (long long)n);
 	for (int64_t j = 0; j < n; j++)
-		cr_expect(fx_close(got[j], want[j], rtol, atol), "%s[%lld]: got %.17g, expected %.17g", key, (long long)j,
-		          got[j], want[j]);
+		cr_expect(fx_close(got[j], want[j], rtol, atol), "%s[%lld]: got %.17g, expected %.17g", key,
+		          (long long)j, got[j], want[j]);
 	free(want);
 }
 
@@ -142,7 +143,8 @@ static inline void fx_check_selection(const char *key, const uint8_t *sel, int64
 	for (int64_t j = 0; j < m; j++)
 		w[(int64_t)want[j]] = 1;
 	for (int64_t g = 0; g < n; g++) {
-		cr_expect_eq(sel[g] != 0, w[g], "%s: gene %lld selected %d, expected %d", key, (long long)g, sel[g] != 0, w[g]);
+		cr_expect_eq(sel[g] != 0, w[g], "%s: gene %lld selected %d, expected %d", key, (long long)g,
+		             sel[g] != 0, w[g]);
 		c += sel[g] != 0;
 	}
 	cr_expect_eq(c, m, "%s: %lld genes selected, expected %lld", key, (long long)c, (long long)m);

@@ -109,8 +109,9 @@ Test(prep, qc_everything_removed)
 	scuot_qc_opts_init(&o);
 	o.min_counts = 1e9;
 	cr_assert_eq(scuot_qc_filter(a, &o, "fx.h5ad", NULL, &e), SCUOT_EINPUT);
-	cr_expect(strstr(e.msg, "removed all 200 cells") && strstr(e.msg, "--min-counts 1e+09 removed the most"), "%s",
-	          e.msg);
+	cr_expect(strstr(e.msg, "removed all 200 cells") &&
+	                  strstr(e.msg, "--min-counts 1e+09 removed the most"),
+	          "%s", e.msg);
 	scuot_adata_free(a);
 	a = fx_adata();
 	memset(&e, 0, sizeof e);
@@ -444,7 +445,8 @@ Test(prep, normalize_stage)
 	for (int64_t gi = 0; gi < a->n_var; gi++)
 		nhv += a->var.cols[j].b[gi];
 	cr_expect_eq(nhv, 20);
-	const char *cols[] = { "proliferation_score", "apoptosis_score", "birth_rate", "death_rate", "growth_prior" };
+	const char *cols[] = {"proliferation_score", "apoptosis_score", "birth_rate", "death_rate",
+	                      "growth_prior"};
 	for (int c = 0; c < 5; c++)
 		cr_expect(scuot_df_find(&a->obs, cols[c]) >= 0, "obs column %s", cols[c]);
 	int gp = scuot_df_find(&a->obs, "growth_prior");
@@ -478,7 +480,8 @@ Test(prep, normalize_stage_bad_inputs)
 	a->obs.cols[scuot_df_find(&a->obs, "day")].f[5] = 7;
 	o.qc.min_counts = 40;
 	cr_expect_eq(scuot_normalize_run(a, &o, "fx.h5ad", &e), SCUOT_EINPUT);
-	cr_expect(strstr(e.msg, "fx.h5ad: day 7 has no cells left after the QC filters (--min-counts 40"), "%s", e.msg);
+	cr_expect(strstr(e.msg, "fx.h5ad: day 7 has no cells left after the QC filters (--min-counts 40"),
+	          "%s", e.msg);
 	scuot_adata_free(a);
 
 	a = fx_adata();
@@ -495,7 +498,8 @@ Test(prep, normalize_stage_bad_inputs)
 	o.gene_sets = path;
 	o.apop_set = "death";
 	cr_expect_eq(scuot_normalize_run(a, &o, "fx.h5ad", &e), SCUOT_EINPUT);
-	cr_expect(strstr(e.msg, "no gene set named 'death' (sets: 'proliferation', 'apoptosis', 'other')"), "%s", e.msg);
+	cr_expect(strstr(e.msg, "no gene set named 'death' (sets: 'proliferation', 'apoptosis', 'other')"),
+	          "%s", e.msg);
 	scuot_adata_free(a);
 
 	a = fx_adata();

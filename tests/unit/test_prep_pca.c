@@ -65,12 +65,13 @@ Test(pca, randomized_close_to_exact)
 	o.solver = SCUOT_PCA_RANDOMIZED;
 	cr_assert_eq(scuot_pca_fit_csr(X, NULL, 0, &o, &m, &e), 0, "%s", e.msg);
 	cr_expect_eq(m->solver, SCUOT_PCA_RANDOMIZED);
-	double *want = fx_expected("pca_variance_ratio", &n), *sk = fx_expected("pca_randomized_sklearn_ratio", &n);
+	double *want = fx_expected("pca_variance_ratio", &n),
+	       *sk = fx_expected("pca_randomized_sklearn_ratio", &n);
 	for (int j = 0; j < 3; j++) {
-		cr_expect(fx_close(m->variance_ratio[j], want[j], 1e-3, 0), "component %d: ratio %.9g, exact %.9g", j,
-		          m->variance_ratio[j], want[j]);
-		cr_expect(fx_close(m->variance_ratio[j], sk[j], 1e-3, 0), "component %d: ratio %.9g, sklearn %.9g", j,
-		          m->variance_ratio[j], sk[j]);
+		cr_expect(fx_close(m->variance_ratio[j], want[j], 1e-3, 0),
+		          "component %d: ratio %.9g, exact %.9g", j, m->variance_ratio[j], want[j]);
+		cr_expect(fx_close(m->variance_ratio[j], sk[j], 1e-3, 0),
+		          "component %d: ratio %.9g, sklearn %.9g", j, m->variance_ratio[j], sk[j]);
 	}
 	double ang = scuot_pca_subspace_angle(m->loadings, ex->loadings, 3);
 	cr_expect(ang >= 0 && ang < 0.02, "largest principal angle of the first 3 components: %g rad", ang);
@@ -122,8 +123,10 @@ Test(pca, too_many_components)
 	scuot_pca_opts_init(&o);
 	o.k = 101;
 	cr_expect_eq(scuot_pca_fit_csr(X, NULL, 0, &o, &m, &e), SCUOT_EINPUT);
-	cr_expect(strstr(e.msg, "101 components asked for, but 200 cells x 100 genes allow at most min(cells, genes) = "
-	                        "100"), "%s", e.msg);
+	cr_expect(strstr(e.msg, "101 components asked for, but 200 cells x 100 genes allow at most "
+	                        "min(cells, genes) = "
+	                        "100"),
+	          "%s", e.msg);
 	o.k = 4;
 	memset(&e, 0, sizeof e);
 	cr_expect_eq(scuot_pca_fit_csr(X, rows, 3, &o, &m, &e), SCUOT_EINPUT);
@@ -165,11 +168,12 @@ static scuot_csr *synthetic(int64_t n, int64_t p)
 	return X;
 }
 
-static void compare_models(const scuot_pca_model *a, const scuot_pca_model *b, int k, double rtol, double angtol)
+static void compare_models(const scuot_pca_model *a, const scuot_pca_model *b, int k, double rtol,
+                           double angtol)
 {
 	for (int j = 0; j < k; j++)
-		cr_expect(fx_close(a->singular_values[j], b->singular_values[j], rtol, 0), "s[%d]: %.12g vs %.12g", j,
-		          a->singular_values[j], b->singular_values[j]);
+		cr_expect(fx_close(a->singular_values[j], b->singular_values[j], rtol, 0),
+		          "s[%d]: %.12g vs %.12g", j, a->singular_values[j], b->singular_values[j]);
 	double ang = scuot_pca_subspace_angle(a->loadings, b->loadings, k);
 	cr_expect(ang >= 0 && ang < angtol, "principal angle %g", ang);
 }
@@ -196,7 +200,8 @@ Test(pca, covariance_and_gram_paths)
 				double dot = 0;
 				for (int64_t g = 0; g < X->ncol; g++)
 					dot += ex->loadings->data[g * 6 + a] * ex->loadings->data[g * 6 + b];
-				cr_expect(fabs(dot - (a == b)) < 1e-9, "shape %d: V^T V [%d,%d] = %g", s, a, b, dot);
+				cr_expect(fabs(dot - (a == b)) < 1e-9, "shape %d: V^T V [%d,%d] = %g", s, a,
+				          b, dot);
 			}
 		scuot_pca_model_free(ex);
 		scuot_pca_model_free(rd);
@@ -226,8 +231,8 @@ Test(pca, dense_equals_sparse_and_threads_do_not_matter)
 	compare_models(a, c, 5, 1e-9, 1e-7);
 	scuot_mat *T1 = scuot_pca_project_csr(a, X, &e), *T2 = scuot_pca_project_dense(a, D, &e);
 	for (int64_t i = 0; i < 5000 * 5; i++)
-		cr_assert(fabs(T1->data[i] - T2->data[i]) < 1e-9, "score %lld: %g vs %g", (long long)i, T1->data[i],
-		          T2->data[i]);
+		cr_assert(fabs(T1->data[i] - T2->data[i]) < 1e-9, "score %lld: %g vs %g", (long long)i,
+		          T1->data[i], T2->data[i]);
 	scuot_threads_set(0);
 	scuot_mat_free(T1);
 	scuot_mat_free(T2);
@@ -318,7 +323,8 @@ Test(pca, uses_highly_variable_genes)
 	const scuot_mat *PCs = a->varm[0].m;
 	cr_expect_eq(PCs->nrow, 100);
 	for (int g = 1; g < 100; g += 3)
-		cr_expect_eq(PCs->data[g * 5], 0, "gene %d is not highly variable, loading %g", g, PCs->data[g * 5]);
+		cr_expect_eq(PCs->data[g * 5], 0, "gene %d is not highly variable, loading %g", g,
+		             PCs->data[g * 5]);
 	memset(c->b, 0, 100);
 	memset(&e, 0, sizeof e);
 	cr_expect_eq(scuot_pca_run(a, &o, "fx", &e), SCUOT_EINPUT);

@@ -70,8 +70,8 @@ static int cmp_i32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int scuot_gmt_read(const char *path, char *const *names1, char *const *names2, int64_t ngenes, scuot_genesets *out,
-                   scuot_err *e)
+int scuot_gmt_read(const char *path, char *const *names1, char *const *names2, int64_t ngenes,
+                   scuot_genesets *out, scuot_err *e)
 {
 	gzFile fp = NULL;
 	char *line = NULL, **low1 = NULL, **low2 = NULL;
@@ -106,8 +106,9 @@ int scuot_gmt_read(const char *path, char *const *names1, char *const *names2, i
 				int zerr;
 				const char *msg = gzerror(fp, &zerr);
 				if (zerr != Z_OK && zerr != Z_STREAM_END) {
-					ret = scuot_err_set(e, SCUOT_EINPUT, "%s: line %lld: read error: %s", path,
-					                    (long long)lineno + 1, zerr == Z_ERRNO ? strerror(errno) : msg);
+					ret = scuot_err_set(e, SCUOT_EINPUT, "%s: line %lld: read error: %s",
+					                    path, (long long)lineno + 1,
+					                    zerr == Z_ERRNO ? strerror(errno) : msg);
 					goto done;
 				}
 				eof = 1;
@@ -125,12 +126,13 @@ int scuot_gmt_read(const char *path, char *const *names1, char *const *names2, i
 		if (len == 0 || line[0] == '#')
 			continue;
 		if (memchr(line, 0, len) || strlen(line) != len) {
-			ret = scuot_err_set(e, SCUOT_EINPUT, "%s: line %lld: contains a NUL byte; is this a .gmt text file?",
+			ret = scuot_err_set(e, SCUOT_EINPUT,
+			                    "%s: line %lld: contains a NUL byte; is this a .gmt text file?",
 			                    path, (long long)lineno);
 			goto done;
 		}
 		/* fields: name, description, genes... */
-		char *fields[2] = { NULL, NULL }, *p = line;
+		char *fields[2] = {NULL, NULL}, *p = line;
 		int nf = 0;
 		while (nf < 2) {
 			char *tab = strchr(p, '\t');
@@ -144,17 +146,20 @@ int scuot_gmt_read(const char *path, char *const *names1, char *const *names2, i
 		}
 		if (nf < 2 || !p || !*p) {
 			ret = scuot_err_set(e, SCUOT_EINPUT,
-			                    "%s: line %lld: a .gmt line needs a set name, a description and at least one gene, "
-			                    "separated by tabs", path, (long long)lineno);
+			                    "%s: line %lld: a .gmt line needs a set name, a description and "
+			                    "at least one gene, "
+			                    "separated by tabs",
+			                    path, (long long)lineno);
 			goto done;
 		}
 		if (!*fields[0]) {
-			ret = scuot_err_set(e, SCUOT_EINPUT, "%s: line %lld: empty gene-set name", path, (long long)lineno);
+			ret = scuot_err_set(e, SCUOT_EINPUT, "%s: line %lld: empty gene-set name", path,
+			                    (long long)lineno);
 			goto done;
 		}
 		if (scuot_genesets_find(out, fields[0])) {
-			ret = scuot_err_set(e, SCUOT_EINPUT, "%s: line %lld: gene set '%s' is defined twice", path,
-			                    (long long)lineno, fields[0]);
+			ret = scuot_err_set(e, SCUOT_EINPUT, "%s: line %lld: gene set '%s' is defined twice",
+			                    path, (long long)lineno, fields[0]);
 			goto done;
 		}
 		if (out->n == out->m) {
@@ -198,8 +203,8 @@ int scuot_gmt_read(const char *path, char *const *names1, char *const *names2, i
 				s->genes[s->n++] = (int32_t)g;
 		}
 		if (listed == 0) {
-			ret = scuot_err_set(e, SCUOT_EINPUT, "%s: line %lld: gene set '%s' lists no genes", path,
-			                    (long long)lineno, s->name);
+			ret = scuot_err_set(e, SCUOT_EINPUT, "%s: line %lld: gene set '%s' lists no genes",
+			                    path, (long long)lineno, s->name);
 			goto done;
 		}
 		/* a gene listed twice counts once */
@@ -228,20 +233,22 @@ done:
 	return ret;
 }
 
-int scuot_geneset_score(const scuot_csr *X, const scuot_geneset *gs, double max_z, double *score, scuot_err *e)
+int scuot_geneset_score(const scuot_csr *X, const scuot_geneset *gs, double max_z, double *score,
+                        scuot_err *e)
 {
 	int64_t n = X->nrow, p = X->ncol;
 	double *s1 = NULL, *s2 = NULL, *mu = NULL, *isd = NULL, base = 0;
 	uint8_t *in = NULL;
 	int ret = 0;
 	if (gs->n == 0)
-		return scuot_err_set(e, SCUOT_EINPUT, "gene set '%s': none of its %lld genes is in the data", gs->name,
-		                     (long long)gs->n_listed);
+		return scuot_err_set(e, SCUOT_EINPUT, "gene set '%s': none of its %lld genes is in the data",
+		                     gs->name, (long long)gs->n_listed);
 	if (!(s1 = scuot_alloc((size_t)p, sizeof *s1, 0, "set scores", e)) ||
 	    !(s2 = scuot_alloc((size_t)p, sizeof *s2, 0, "set scores", e)) ||
 	    !(mu = scuot_alloc((size_t)p, sizeof *mu, 1, "set scores", e)) ||
 	    !(isd = scuot_alloc((size_t)p, sizeof *isd, 1, "set scores", e)) ||
-	    !(in = scuot_alloc((size_t)p, 1, 1, "set scores", e)) || prep_col_stats(X, NULL, 0, 0, NULL, s1, s2, NULL, e)) {
+	    !(in = scuot_alloc((size_t)p, 1, 1, "set scores", e)) ||
+	    prep_col_stats(X, NULL, 0, 0, NULL, s1, s2, NULL, e)) {
 		ret = e->code;
 		goto done;
 	}

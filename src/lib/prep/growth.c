@@ -20,12 +20,14 @@ void scuot_growth_opts_init(scuot_growth_opts *o)
 int scuot_growth_opts_check(const scuot_growth_opts *o, scuot_err *e)
 {
 	if (!(o->beta_min <= o->beta_max))
-		return scuot_err_set(e, SCUOT_EUSAGE, "--beta-min %g is above --beta-max %g", o->beta_min, o->beta_max);
+		return scuot_err_set(e, SCUOT_EUSAGE, "--beta-min %g is above --beta-max %g", o->beta_min,
+		                     o->beta_max);
 	if (!(o->delta_min <= o->delta_max))
 		return scuot_err_set(e, SCUOT_EUSAGE, "--delta-min %g is above --delta-max %g", o->delta_min,
 		                     o->delta_max);
 	if (!(o->beta_width > 0) || !(o->delta_width > 0))
-		return scuot_err_set(e, SCUOT_EUSAGE, "--beta-width and --delta-width must be positive (%g, %g)",
+		return scuot_err_set(e, SCUOT_EUSAGE,
+		                     "--beta-width and --delta-width must be positive (%g, %g)",
 		                     o->beta_width, o->delta_width);
 	if (!isfinite(o->beta_center) || !isfinite(o->delta_center))
 		return scuot_err_set(e, SCUOT_EUSAGE, "--beta-center and --delta-center must be finite");

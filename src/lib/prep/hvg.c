@@ -36,10 +36,12 @@ int scuot_hvg_opts_check(const scuot_hvg_opts *o, scuot_err *e)
 	if (o->flavor != SCUOT_HVG_SEURAT && o->flavor != SCUOT_HVG_SEURAT_V3)
 		return scuot_err_set(e, SCUOT_EUSAGE, "--hvg-flavor: unknown flavour %d", o->flavor);
 	if (o->n_top_genes < 0)
-		return scuot_err_set(e, SCUOT_EUSAGE, "--n-top-genes: %lld is negative", (long long)o->n_top_genes);
+		return scuot_err_set(e, SCUOT_EUSAGE, "--n-top-genes: %lld is negative",
+		                     (long long)o->n_top_genes);
 	if (o->flavor == SCUOT_HVG_SEURAT_V3 && o->n_top_genes == 0)
-		return scuot_err_set(e, SCUOT_EUSAGE, "--n-top-genes: seurat_v3 needs a number of genes (cut-offs on "
-		                                      "mean and dispersion apply to the seurat flavour only)");
+		return scuot_err_set(e, SCUOT_EUSAGE,
+		                     "--n-top-genes: seurat_v3 needs a number of genes (cut-offs on "
+		                     "mean and dispersion apply to the seurat flavour only)");
 	if (o->n_bins < 1)
 		return scuot_err_set(e, SCUOT_EUSAGE, "--n-bins: %d is not positive", o->n_bins);
 	if (!(o->span > 0 && o->span <= 1))
@@ -105,7 +107,8 @@ static int64_t seurat_batch(const scuot_csr *X, const int64_t *rows, int64_t n, 
 	if (nb > 1024)
 		nb = 1024;
 	if (mn == mx) {
-		double lo = mn - (mn != 0 ? 0.001 * fabs(mn) : 0.001), hi = mx + (mx != 0 ? 0.001 * fabs(mx) : 0.001);
+		double lo = mn - (mn != 0 ? 0.001 * fabs(mn) : 0.001),
+		       hi = mx + (mx != 0 ? 0.001 * fabs(mx) : 0.001);
 		double step = (hi - lo) / (double)nb;
 		for (int64_t b = 0; b < nb; b++)
 			edges[b] = (double)b * step + lo;
@@ -184,7 +187,8 @@ static int64_t seurat_batch(const scuot_csr *X, const int64_t *rows, int64_t n, 
 			if (inc && !inc[g])
 				continue;
 			double d = isnan(norm[g]) ? 0 : norm[g];
-			hv[g] = mean[g] > o->min_mean && mean[g] < o->max_mean && d > o->min_disp && d < o->max_disp;
+			hv[g] = mean[g] > o->min_mean && mean[g] < o->max_mean && d > o->min_disp &&
+			        d < o->max_disp;
 		}
 	}
 	ret = nvalid;
@@ -233,15 +237,18 @@ static int seurat_select(const scuot_csr *X, const scuot_hvg_opts *o, const int6
 	int64_t *nz = NULL, *cnt = NULL, *ord = NULL;
 	int ret = 0;
 	if (nbatch == 1) {
-		int64_t nv = seurat_batch(X, brows[0], bn[0], NULL, o, r->means, r->dispersions, r->dispersions_norm,
-		                          r->highly_variable, e);
+		int64_t nv = seurat_batch(X, brows[0], bn[0], NULL, o, r->means, r->dispersions,
+		                          r->dispersions_norm, r->highly_variable, e);
 		if (nv < 0)
 			return (int)nv;
 		return 0;
 	}
-	if (!(m = scuot_alloc((size_t)p, sizeof *m, 0, "HVG", e)) || !(d = scuot_alloc((size_t)p, sizeof *d, 0, "HVG", e)) ||
-	    !(nm = scuot_alloc((size_t)p, sizeof *nm, 0, "HVG", e)) || !(hv = scuot_alloc((size_t)p, 1, 0, "HVG", e)) ||
-	    !(inc = scuot_alloc((size_t)p, 1, 0, "HVG", e)) || !(nz = scuot_alloc((size_t)p, sizeof *nz, 0, "HVG", e)) ||
+	if (!(m = scuot_alloc((size_t)p, sizeof *m, 0, "HVG", e)) ||
+	    !(d = scuot_alloc((size_t)p, sizeof *d, 0, "HVG", e)) ||
+	    !(nm = scuot_alloc((size_t)p, sizeof *nm, 0, "HVG", e)) ||
+	    !(hv = scuot_alloc((size_t)p, 1, 0, "HVG", e)) ||
+	    !(inc = scuot_alloc((size_t)p, 1, 0, "HVG", e)) ||
+	    !(nz = scuot_alloc((size_t)p, sizeof *nz, 0, "HVG", e)) ||
 	    !(cnt = scuot_alloc((size_t)p * 3, sizeof *cnt, 1, "HVG", e)) ||
 	    !(ord = scuot_alloc((size_t)p, sizeof *ord, 0, "HVG", e))) {
 		ret = e->code;
@@ -288,8 +295,8 @@ static int seurat_select(const scuot_csr *X, const scuot_hvg_opts *o, const int6
 	} else {
 		for (int64_t g = 0; g < p; g++) {
 			double dn = isnan(r->dispersions_norm[g]) ? 0 : r->dispersions_norm[g];
-			r->highly_variable[g] = r->means[g] > o->min_mean && r->means[g] < o->max_mean && dn > o->min_disp &&
-			                        dn < o->max_disp;
+			r->highly_variable[g] = r->means[g] > o->min_mean && r->means[g] < o->max_mean &&
+			                        dn > o->min_disp && dn < o->max_disp;
 		}
 	}
 done:
@@ -335,15 +342,19 @@ static int seurat_v3_select(const scuot_csr *X, const scuot_hvg_opts *o, const i
 	       *nv = NULL, *key = NULL, *ranks = NULL, *med = NULL;
 	int64_t *idx = NULL, *ord = NULL;
 	int ret = 0;
-	if (!(s1 = scuot_alloc((size_t)p, sizeof *s1, 0, "HVG", e)) || !(s2 = scuot_alloc((size_t)p, sizeof *s2, 0, "HVG", e)) ||
+	if (!(s1 = scuot_alloc((size_t)p, sizeof *s1, 0, "HVG", e)) ||
+	    !(s2 = scuot_alloc((size_t)p, sizeof *s2, 0, "HVG", e)) ||
 	    !(mean = scuot_alloc((size_t)p, sizeof *mean, 0, "HVG", e)) ||
-	    !(lx = scuot_alloc((size_t)p, sizeof *lx, 0, "HVG", e)) || !(ly = scuot_alloc((size_t)p, sizeof *ly, 0, "HVG", e)) ||
+	    !(lx = scuot_alloc((size_t)p, sizeof *lx, 0, "HVG", e)) ||
+	    !(ly = scuot_alloc((size_t)p, sizeof *ly, 0, "HVG", e)) ||
 	    !(fit = scuot_alloc((size_t)p, sizeof *fit, 0, "HVG", e)) ||
 	    !(clip = scuot_alloc((size_t)p, sizeof *clip, 0, "HVG", e)) ||
-	    !(nv = scuot_alloc((size_t)p, sizeof *nv, 0, "HVG", e)) || !(key = scuot_alloc((size_t)p, sizeof *key, 0, "HVG", e)) ||
+	    !(nv = scuot_alloc((size_t)p, sizeof *nv, 0, "HVG", e)) ||
+	    !(key = scuot_alloc((size_t)p, sizeof *key, 0, "HVG", e)) ||
 	    !(ranks = scuot_alloc((size_t)p * nbatch, sizeof *ranks, 0, "HVG ranks", e)) ||
 	    !(med = scuot_alloc((size_t)nbatch, sizeof *med, 0, "HVG", e)) ||
-	    !(idx = scuot_alloc((size_t)p, sizeof *idx, 0, "HVG", e)) || !(ord = scuot_alloc((size_t)p, sizeof *ord, 0, "HVG", e))) {
+	    !(idx = scuot_alloc((size_t)p, sizeof *idx, 0, "HVG", e)) ||
+	    !(ord = scuot_alloc((size_t)p, sizeof *ord, 0, "HVG", e))) {
 		ret = e->code;
 		goto done;
 	}
@@ -375,7 +386,8 @@ static int seurat_v3_select(const scuot_csr *X, const scuot_hvg_opts *o, const i
 			goto done;
 		for (int64_t g = 0; g < p; g++) {
 			double m = mean[g], rs = fit[g];
-			nv[g] = (1 / ((double)(N - 1) * (rs * rs))) * (((double)N * (m * m)) + s2[g] - 2 * s1[g] * m);
+			nv[g] = (1 / ((double)(N - 1) * (rs * rs))) *
+			        (((double)N * (m * m)) + s2[g] - 2 * s1[g] * m);
 			r->variances_norm[g] += nv[g];
 			key[g] = isnan(nv[g]) ? INFINITY : -nv[g];
 		}
@@ -443,13 +455,15 @@ int scuot_hvg_select(const scuot_csr *X, const scuot_hvg_opts *o, const int32_t 
 	if (batch) {
 		for (int64_t i = 0; i < n; i++) {
 			if (batch[i] < 0 || batch[i] >= nbatch) {
-				ret = scuot_err_set(e, SCUOT_EINTERNAL, "hvg: batch code %d of cell %lld", batch[i], (long long)i);
+				ret = scuot_err_set(e, SCUOT_EINTERNAL, "hvg: batch code %d of cell %lld",
+				                    batch[i], (long long)i);
 				goto out;
 			}
 			bn[batch[i]]++;
 		}
 		for (int b = 0; b < nbatch; b++)
-			if (!(brows[b] = scuot_alloc((size_t)(bn[b] ? bn[b] : 1), sizeof **brows, 0, "HVG batches", e)))
+			if (!(brows[b] = scuot_alloc((size_t)(bn[b] ? bn[b] : 1), sizeof **brows, 0,
+			                             "HVG batches", e)))
 				goto fail;
 		memset(bn, 0, (size_t)nbatch * sizeof *bn);
 		for (int64_t i = 0; i < n; i++)
@@ -459,8 +473,10 @@ int scuot_hvg_select(const scuot_csr *X, const scuot_hvg_opts *o, const int32_t 
 	}
 	for (int b = 0; b < nbatch; b++)
 		if (bn[b] < 2) {
-			ret = scuot_err_set(e, SCUOT_EINPUT, "batch %d has %lld cells; highly variable genes need at least 2 "
-			                                     "cells per batch", b, (long long)bn[b]);
+			ret = scuot_err_set(e, SCUOT_EINPUT,
+			                    "batch %d has %lld cells; highly variable genes need at least 2 "
+			                    "cells per batch",
+			                    b, (long long)bn[b]);
 			goto out;
 		}
 	if (!(r->highly_variable = scuot_alloc((size_t)p, 1, 1, "HVG", e)) ||
@@ -468,7 +484,8 @@ int scuot_hvg_select(const scuot_csr *X, const scuot_hvg_opts *o, const int32_t 
 	    (nbatch > 1 && !(r->nbatches = scuot_alloc((size_t)p, sizeof(int64_t), 1, "HVG", e))))
 		goto fail;
 	/* constant genes over all cells (count variance 0) are counted and never selected */
-	if (!(s1 = scuot_alloc((size_t)p, sizeof *s1, 0, "HVG", e)) || !(s2 = scuot_alloc((size_t)p, sizeof *s2, 0, "HVG", e)) ||
+	if (!(s1 = scuot_alloc((size_t)p, sizeof *s1, 0, "HVG", e)) ||
+	    !(s2 = scuot_alloc((size_t)p, sizeof *s2, 0, "HVG", e)) ||
 	    prep_col_stats(X, NULL, 0, 0, NULL, s1, s2, NULL, e))
 		goto fail;
 	for (int64_t g = 0; g < p; g++) {
@@ -476,8 +493,10 @@ int scuot_hvg_select(const scuot_csr *X, const scuot_hvg_opts *o, const int32_t 
 		r->n_constant += !(v > 0);
 	}
 	if (r->n_constant == p) {
-		ret = scuot_err_set(e, SCUOT_EINPUT, "all %lld genes are constant across the %lld cells; there are no "
-		                                     "variable genes to select", (long long)p, (long long)n);
+		ret = scuot_err_set(e, SCUOT_EINPUT,
+		                    "all %lld genes are constant across the %lld cells; there are no "
+		                    "variable genes to select",
+		                    (long long)p, (long long)n);
 		goto out;
 	}
 	if (o->flavor == SCUOT_HVG_SEURAT) {

@@ -23,11 +23,13 @@ int scuot_prep_check_values(const scuot_csr *X, int allow_negative, char *const 
 			int32_t g = X->indices[k];
 			snprintf(cb, sizeof cb, "#%lld", (long long)i + 1);
 			snprintf(gb, sizeof gb, "#%lld", (long long)g + 1);
-			return scuot_err_set(e, SCUOT_EINPUT, "%s: cell '%s', gene '%s' holds %s%g; %s", where,
-			                     cells ? cells[i] : cb, genes ? genes[g] : gb, isnan(v) ? "" : "the value ", v,
-			                     isfinite(v) ? "expression values cannot be negative (for centred or scaled input "
-			                                   "give --allow-negative)"
-			                                 : "replace missing or infinite values before this stage");
+			return scuot_err_set(
+			        e, SCUOT_EINPUT, "%s: cell '%s', gene '%s' holds %s%g; %s", where,
+			        cells ? cells[i] : cb, genes ? genes[g] : gb, isnan(v) ? "" : "the value ", v,
+			        isfinite(v)
+			                ? "expression values cannot be negative (for centred or scaled input "
+			                  "give --allow-negative)"
+			                : "replace missing or infinite values before this stage");
 		}
 	if (n_fraction)
 		*n_fraction = frac;

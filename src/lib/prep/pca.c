@@ -5,7 +5,9 @@
  * (2011): Algorithm 4.4 (randomised subspace iteration, every product re-orthonormalised by QR)
  * followed by Algorithm 5.1 (direct SVD of the small factor), as sklearn's randomized_svd does (it
  * normalises with LU; QR is the paper's choice).  A = X - 1 mu^T is never formed: A Q = X Q - 1 (mu^T Q)
- * and A^T P = X^T P - mu (1^T P), with X sparse (CSR) or dense.
+ * and A^T P = X^T P - mu (1^T P), with X sparse (CSR) or dense.  The sparse products are cache-blocked over
+ * ranges of genes and sum in a fixed order, so results do not depend on the thread count.  Dense input
+ * with few genes iterates on the Gram matrix instead (fit_gram_randomized).
  *
  * Symbols: n fit cells, p genes, k components, l = k + oversample sketch columns.  Matrices are
  * row-major: Q is p x l, Y is n x l, loadings V are p x k.
@@ -26,8 +28,11 @@
 #define PCA_GESDD_MAX ((int64_t)1 << 21)
 /* Largest p x p covariance or n x n Gram matrix of the exact path (bytes). */
 #define PCA_GRAM_MAX ((size_t)1 << 30)
-/* Cap of the per-block partial results of the transposed sparse product (bytes). */
-#define PCA_PART_MAX ((size_t)96 << 20)
+/* Dense randomised PCA goes through the p x p Gram matrix when it is at most this big (bytes). */
+#define PCA_GRAM_DENSE_MAX ((size_t)256 << 20)
+/* Cache blocking of the sparse products: bytes of the dense slice kept in L2, rows per task. */
+#define PCA_L2_BYTES ((int64_t)256 << 10)
+#define PCA_ROW_BLOCK 64
 /* Genes per block of the Gaussian test matrix: block b uses RNG stream b. */
 #define PCA_RNG_BLOCK 256
 
@@ -88,21 +93,48 @@ typedef struct pca_op {
 	const scuot_mat *D;  /* dense input (all rows) */
 	int64_t n, p;
 	const double *mu;    /* p, or NULL: no centring */
-	double *part;        /* nb * p * lmax partials of the transposed product */
-	int nb, lmax;
 } pca_op;
 
-/* Size the row blocks and partials of the transposed sparse product for up to l columns. */
-static int op_prepare(pca_op *op, int l, scuot_err *e)
+/* Inner kernels of the sparse products, compiled for AVX-512, AVX2 and baseline x86-64 and chosen at
+ * load time (GCC function multi-versioning); the arithmetic is the same in every version. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define PCA_KERNEL __attribute__((target_clones("avx2", "default")))
+#else
+#define PCA_KERNEL
+#endif
+
+/* y += sum of val[k] * Q[idx[k]] over entries k = k0.. while idx[k] < g1; returns the next k. */
+PCA_KERNEL static int64_t gather_range(const int32_t *restrict idx, const float *restrict val, int64_t k,
+                                       int64_t end, int64_t g1, const double *restrict Q, int l,
+                                       double *restrict y)
 {
-	op->nb = prep_nblocks(op->n, (size_t)op->p * l * sizeof(double));
-	while (op->nb > 1 && (size_t)op->nb * op->p * l * sizeof(double) > PCA_PART_MAX)
-		op->nb--;
-	op->lmax = l;
-	if (op->X && op->nb > 1 &&
-	    !(op->part = scuot_alloc((size_t)op->nb * op->p * l, sizeof(double), 0, "PCA partials", e)))
-		return e ? e->code : SCUOT_ENOMEM;
-	return 0;
+	for (; k < end && idx[k] < g1; k++) {
+		const double v = val[k], *restrict q = Q + (int64_t)idx[k] * l;
+		for (int j = 0; j < l; j++)
+			y[j] += v * q[j];
+	}
+	return k;
+}
+
+/* Z[idx[k]] += val[k] * pr over entries k = k0.. while idx[k] < g1. */
+PCA_KERNEL static void scatter_range(const int32_t *restrict idx, const float *restrict val, int64_t k,
+                                     int64_t end, int64_t g1, const double *restrict pr, int l,
+                                     double *restrict Z)
+{
+	for (; k < end && idx[k] < g1; k++) {
+		const double v = val[k];
+		double *restrict z = Z + (int64_t)idx[k] * l;
+		for (int j = 0; j < l; j++)
+			z[j] += v * pr[j];
+	}
+}
+
+/* Genes per range of the cache-blocked sparse products: a gb x l block of doubles fills about
+ * PCA_L2_BYTES. */
+static int64_t gene_block(int l)
+{
+	int64_t gb = PCA_L2_BYTES / ((int64_t)l * (int64_t)sizeof(double));
+	return gb < 16 ? 16 : gb;
 }
 
 /* Y (n x l) = A Q, Q p x l. */
@@ -110,21 +142,29 @@ static void op_mul(const pca_op *op, const double *Q, int l, double *Y)
 {
 	int64_t n = op->n, p = op->p;
 	if (op->D) {
-		cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, l, (int)p, 1.0, op->D->data, (int)p, Q, l,
-		            0.0, Y, l);
+		cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, l, (int)p, 1.0, op->D->data,
+		            (int)p, Q, l, 0.0, Y, l);
 	} else {
+		/* blocks of PCA_ROW_BLOCK rows (tasks) x ranges of gb genes: the gb x l slice of Q stays in the
+		 * L2 cache while a block's rows consume their entries of that range.  Each row sums its entries
+		 * in column order, as an unblocked loop would. */
 		const scuot_csr *X = op->X;
-#pragma omp parallel for schedule(dynamic, 256)
-		for (int64_t r = 0; r < n; r++) {
-			int64_t i = op->rows ? op->rows[r] : r;
-			double *y = Y + r * l;
-			for (int j = 0; j < l; j++)
-				y[j] = 0;
-			for (int64_t k = X->indptr[i]; k < X->indptr[i + 1]; k++) {
-				const double v = X->data[k], *q = Q + (int64_t)X->indices[k] * l;
-#pragma omp simd
+		int64_t gb = gene_block(l), nrb = (n + PCA_ROW_BLOCK - 1) / PCA_ROW_BLOCK;
+#pragma omp parallel for schedule(dynamic, 4)
+		for (int64_t b = 0; b < nrb; b++) {
+			int64_t r0 = b * PCA_ROW_BLOCK, r1 = r0 + PCA_ROW_BLOCK < n ? r0 + PCA_ROW_BLOCK : n;
+			int64_t cur[PCA_ROW_BLOCK];
+			for (int64_t r = r0; r < r1; r++) {
+				cur[r - r0] = X->indptr[op->rows ? op->rows[r] : r];
 				for (int j = 0; j < l; j++)
-					y[j] += v * q[j];
+					Y[r * l + j] = 0;
+			}
+			for (int64_t g1 = gb; g1 - gb < p; g1 += gb) {
+				for (int64_t r = r0; r < r1; r++) {
+					int64_t i = op->rows ? op->rows[r] : r;
+					cur[r - r0] = gather_range(X->indices, X->data, cur[r - r0], X->indptr[i + 1], g1, Q, l,
+					                            Y + r * l);
+				}
 			}
 		}
 	}
@@ -148,44 +188,35 @@ static void op_mul(const pca_op *op, const double *Q, int l, double *Y)
 	}
 }
 
-/* Z (p x l) = A^T P, P n x l.  Sparse: fixed row blocks with their own partial Z, added in block
- * order, so the result does not depend on the number of threads. */
+/* Z (p x l) = A^T P, P n x l. */
 static void op_tmul(const pca_op *op, const double *P, int l, double *Z)
 {
 	int64_t n = op->n, p = op->p;
 	if (op->D) {
-		cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)p, l, (int)n, 1.0, op->D->data, (int)p, P, l,
-		            0.0, Z, l);
+		cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)p, l, (int)n, 1.0, op->D->data,
+		            (int)p, P, l, 0.0, Z, l);
 	} else {
+		/* tasks over ranges of gb genes: the range's gb x l slice of Z stays in the L2 cache while every
+		 * fit row adds its entries of that range (found by binary search).  Each Z entry sums over rows
+		 * in row order, so the result does not depend on the number of threads. */
 		const scuot_csr *X = op->X;
-		int nb = op->nb;
+		int64_t gb = gene_block(l), ngb = (p + gb - 1) / gb;
 #pragma omp parallel for schedule(dynamic, 1)
-		for (int b = 0; b < nb; b++) {
-			double *zb = nb == 1 ? Z : op->part + (size_t)b * p * l;
-			memset(zb, 0, (size_t)p * l * sizeof *zb);
-			for (int64_t r = n * b / nb; r < n * (b + 1) / nb; r++) {
-				int64_t i = op->rows ? op->rows[r] : r;
+		for (int64_t t = 0; t < ngb; t++) {
+			int64_t g0 = t * gb, g1 = g0 + gb < p ? g0 + gb : p;
+			double *zb = Z + g0 * l;
+			memset(zb, 0, (size_t)(g1 - g0) * l * sizeof *zb);
+			for (int64_t r = 0; r < n; r++) {
+				int64_t i = op->rows ? op->rows[r] : r, lo = X->indptr[i], hi = X->indptr[i + 1];
 				const double *pr = P + r * l;
-				for (int64_t k = X->indptr[i]; k < X->indptr[i + 1]; k++) {
-					const double v = X->data[k];
-					double *z = zb + (int64_t)X->indices[k] * l;
-#pragma omp simd
-					for (int j = 0; j < l; j++)
-						z[j] += v * pr[j];
+				while (lo < hi) {
+					int64_t mid = lo + (hi - lo) / 2;
+					if (X->indices[mid] < g0)
+						lo = mid + 1;
+					else
+						hi = mid;
 				}
-			}
-		}
-		if (nb > 1) {
-#pragma omp parallel for schedule(static)
-			for (int64_t g = 0; g < p; g++) {
-				double *z = Z + g * l;
-				for (int j = 0; j < l; j++)
-					z[j] = op->part[(size_t)g * l + j];
-				for (int b = 1; b < nb; b++) {
-					const double *zb = op->part + (size_t)b * p * l + (size_t)g * l;
-					for (int j = 0; j < l; j++)
-						z[j] += zb[j];
-				}
+				scatter_range(X->indices, X->data, lo, X->indptr[i + 1], g1, pr, l, Z);
 			}
 		}
 	}
@@ -238,7 +269,8 @@ static int orthonormalise(double *M, int64_t m, int l, scuot_err *e)
 		cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, l, (int)m, 1.0, M, l, 0.0, G, l);
 		if ((info = LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'U', l, G, l)) != 0)
 			break;
-		cblas_dtrsm(CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, (int)m, l, 1.0, G, l, M, l);
+		cblas_dtrsm(CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, (int)m, l, 1.0,
+		            G, l, M, l);
 	}
 	if (info == 0)
 		return 0;
@@ -267,7 +299,8 @@ static void flip_signs(scuot_mat *V)
 }
 
 /* Randomised SVD: loadings (p x k) and singular values of A. */
-static int fit_randomized(pca_op *op, const scuot_pca_opts *o, int n_iter, scuot_mat *V, double *sv, scuot_err *e)
+static int fit_randomized(pca_op *op, const scuot_pca_opts *o, int n_iter, scuot_mat *V, double *sv,
+                          scuot_err *e)
 {
 	int64_t n = op->n, p = op->p, mn = n < p ? n : p;
 	int k = o->k, l = (int)(o->k + o->oversample < mn ? o->k + o->oversample : mn);
@@ -276,8 +309,9 @@ static int fit_randomized(pca_op *op, const scuot_pca_opts *o, int n_iter, scuot
 	int64_t nblk = (p + PCA_RNG_BLOCK - 1) / PCA_RNG_BLOCK;
 	if (!(Q = scuot_alloc((size_t)p * l, sizeof *Q, 0, "PCA sketch", e)) ||
 	    !(Y = scuot_alloc((size_t)n * l, sizeof *Y, 0, "PCA sketch", e)) ||
-	    !(s = scuot_alloc((size_t)l, sizeof *s, 0, "PCA", e)) || !(vt = scuot_alloc((size_t)l * l, sizeof *vt, 0, "PCA", e)) ||
-	    !(W = scuot_alloc((size_t)p * l, sizeof *W, 0, "PCA", e)) || op_prepare(op, l, e)) {
+	    !(s = scuot_alloc((size_t)l, sizeof *s, 0, "PCA", e)) ||
+	    !(vt = scuot_alloc((size_t)l * l, sizeof *vt, 0, "PCA", e)) ||
+	    !(W = scuot_alloc((size_t)p * l, sizeof *W, 0, "PCA", e))) {
 		ret = e->code;
 		goto done;
 	}
@@ -309,8 +343,9 @@ static int fit_randomized(pca_op *op, const scuot_pca_opts *o, int n_iter, scuot
 	op_tmul(op, Y, l, Q);
 	lapack_int info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'S', (lapack_int)p, l, Q, l, s, W, l, vt, l);
 	if (info) {
-		ret = scuot_err_set(e, SCUOT_ENUMERIC, "PCA: SVD of the %lld x %d sketch failed (LAPACK info %d)",
-		                    (long long)p, l, (int)info);
+		ret = scuot_err_set(e, SCUOT_ENUMERIC,
+		                    "PCA: SVD of the %lld x %d sketch failed (LAPACK info %d)", (long long)p,
+		                    l, (int)info);
 		goto done;
 	}
 	for (int64_t g = 0; g < p; g++)
@@ -324,8 +359,6 @@ done:
 	free(W);
 	free(s);
 	free(vt);
-	free(op->part);
-	op->part = NULL;
 	return ret;
 }
 
@@ -342,11 +375,14 @@ static int top_eigen(double *G, int64_t m, int k, double *w, double *Z, scuot_er
 		ret = e->code;
 		goto done;
 	}
-	lapack_int info = LAPACKE_dsyevr(LAPACK_ROW_MAJOR, 'V', 'I', 'U', (lapack_int)m, G, (lapack_int)m, 0, 0,
-	                                 (lapack_int)(m - k + 1), (lapack_int)m, 0.0, &found, wa, za, k, supp);
+	lapack_int info =
+	        LAPACKE_dsyevr(LAPACK_ROW_MAJOR, 'V', 'I', 'U', (lapack_int)m, G, (lapack_int)m, 0, 0,
+	                       (lapack_int)(m - k + 1), (lapack_int)m, 0.0, &found, wa, za, k, supp);
 	if (info || found != k) {
-		ret = scuot_err_set(e, SCUOT_ENUMERIC, "PCA: eigendecomposition of a %lld x %lld matrix failed (LAPACK "
-		                                       "info %d)", (long long)m, (long long)m, (int)info);
+		ret = scuot_err_set(e, SCUOT_ENUMERIC,
+		                    "PCA: eigendecomposition of a %lld x %lld matrix failed (LAPACK "
+		                    "info %d)",
+		                    (long long)m, (long long)m, (int)info);
 		goto done;
 	}
 	for (int j = 0; j < k; j++) {
@@ -358,6 +394,84 @@ done:
 	free(supp);
 	free(wa);
 	free(za);
+	return ret;
+}
+
+/* G (p x p, upper triangle) += A^T A, accumulated over dense blocks of 512 centred rows (dsyrk). */
+static int covariance(const pca_op *op, double *G, scuot_err *e)
+{
+	int64_t bs = 512, n = op->n, p = op->p;
+	double *B = scuot_alloc((size_t)bs * p, sizeof *B, 0, "PCA block", e);
+	if (!B)
+		return e ? e->code : SCUOT_ENOMEM;
+	for (int64_t r0 = 0; r0 < n; r0 += bs) {
+		int64_t r1 = r0 + bs < n ? r0 + bs : n;
+		op_dense_rows(op, r0, r1, B);
+		cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)p, (int)(r1 - r0), 1.0, B, (int)p, 1.0, G,
+		            (int)p);
+	}
+	free(B);
+	return 0;
+}
+
+/* Randomised subspace iteration through the Gram matrix, for dense input with few genes: G = A^T A
+ * (p x p) is formed once with dsyrk (n p^2 flops at level-3 speed) and the n_iter + 1 products
+ * Q <- orth(G Q) replace the 2 (n_iter + 1) skinny products with A and A^T of Algorithm 4.4 (each
+ * G Q is one A^T (A Q)); the Rayleigh-Ritz step eig(Q^T G Q) then gives the loadings Q W and the
+ * singular values sqrt(eigenvalues) (Halko et al. 2011, section 5.5 on the eigenproblem of a
+ * Hermitian matrix). */
+static int fit_gram_randomized(pca_op *op, const scuot_pca_opts *o, int n_iter, scuot_mat *V, double *sv,
+                               scuot_err *e)
+{
+	int64_t p = op->p, mn = op->n < p ? op->n : p;
+	int k = o->k, l = (int)(o->k + o->oversample < mn ? o->k + o->oversample : mn), ret = 0;
+	double *G = NULL, *Q = NULL, *T = NULL, *H = NULL, *w = NULL;
+	int64_t nblk = (p + PCA_RNG_BLOCK - 1) / PCA_RNG_BLOCK;
+	if (!(G = scuot_alloc((size_t)p * p, sizeof *G, 1, "PCA Gram matrix", e)) ||
+	    !(Q = scuot_alloc((size_t)p * l, sizeof *Q, 0, "PCA sketch", e)) ||
+	    !(T = scuot_alloc((size_t)p * l, sizeof *T, 0, "PCA sketch", e)) ||
+	    !(H = scuot_alloc((size_t)l * l, sizeof *H, 0, "PCA", e)) || !(w = scuot_alloc((size_t)l, sizeof *w, 0, "PCA", e))) {
+		ret = e->code;
+		goto done;
+	}
+	for (int64_t b = 0; b < nblk; b++) {
+		int64_t g0 = b * PCA_RNG_BLOCK, g1 = g0 + PCA_RNG_BLOCK < p ? g0 + PCA_RNG_BLOCK : p;
+		if (prep_gaussian(o->seed, (uint64_t)b, Q + g0 * l, (g1 - g0) * l)) {
+			ret = scuot_err_set(e, SCUOT_ENOMEM, "PCA: cannot allocate random-number streams");
+			goto done;
+		}
+	}
+	if ((ret = covariance(op, G, e)))
+		goto done;
+	for (int it = 0; it <= n_iter; it++) {
+		cblas_dsymm(CblasRowMajor, CblasLeft, CblasUpper, (int)p, l, 1.0, G, (int)p, Q, l, 0.0, T, l);
+		if ((ret = orthonormalise(T, p, l, e)))
+			goto done;
+		double *t = Q;
+		Q = T, T = t;
+	}
+	/* Rayleigh-Ritz: H = Q^T G Q = W diag(w) W^T, loadings Q W */
+	cblas_dsymm(CblasRowMajor, CblasLeft, CblasUpper, (int)p, l, 1.0, G, (int)p, Q, l, 0.0, T, l);
+	cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, l, l, (int)p, 1.0, Q, l, T, l, 0.0, H, l);
+	lapack_int info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', l, H, l, w);
+	if (info) {
+		ret = scuot_err_set(e, SCUOT_ENUMERIC, "PCA: eigendecomposition of the %d x %d Ritz matrix failed "
+		                                       "(LAPACK info %d)", l, l, (int)info);
+		goto done;
+	}
+	/* eigenvalues ascending: component j is column l - 1 - j */
+	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)p, l, l, 1.0, Q, l, H, l, 0.0, T, l);
+	for (int j = 0; j < k; j++) {
+		sv[j] = sqrt(w[l - 1 - j] > 0 ? w[l - 1 - j] : 0);
+		for (int64_t g = 0; g < p; g++)
+			V->data[g * k + j] = T[g * l + (l - 1 - j)];
+	}
+done:
+	free(G);
+	free(Q);
+	free(T);
+	free(H);
+	free(w);
 	return ret;
 }
 
@@ -377,10 +491,11 @@ static int fit_exact(pca_op *op, const scuot_pca_opts *o, scuot_mat *V, double *
 			goto done;
 		}
 		op_dense_rows(op, 0, n, A);
-		lapack_int info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'S', (lapack_int)n, (lapack_int)p, A, (lapack_int)p,
-		                                 s, U, (lapack_int)mn, vt, (lapack_int)p);
+		lapack_int info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'S', (lapack_int)n, (lapack_int)p, A,
+		                                 (lapack_int)p, s, U, (lapack_int)mn, vt, (lapack_int)p);
 		if (info) {
-			ret = scuot_err_set(e, SCUOT_ENUMERIC, "PCA: SVD of the %lld x %lld matrix failed (LAPACK info %d)",
+			ret = scuot_err_set(e, SCUOT_ENUMERIC,
+			                    "PCA: SVD of the %lld x %lld matrix failed (LAPACK info %d)",
 			                    (long long)n, (long long)p, (int)info);
 			goto done;
 		}
@@ -392,9 +507,11 @@ static int fit_exact(pca_op *op, const scuot_pca_opts *o, scuot_mat *V, double *
 		goto done;
 	}
 	if ((size_t)mn * mn * sizeof(double) > PCA_GRAM_MAX) {
-		ret = scuot_err_set(e, SCUOT_ELIMIT, "PCA: the exact solver needs a %lld x %lld matrix (%.1f GB) for %lld "
-		                                     "cells x %lld genes; use --svd-solver randomized", (long long)mn,
-		                    (long long)mn, (double)mn * mn * 8 / 1e9, (long long)n, (long long)p);
+		ret = scuot_err_set(e, SCUOT_ELIMIT,
+		                    "PCA: the exact solver needs a %lld x %lld matrix (%.1f GB) for %lld "
+		                    "cells x %lld genes; use --svd-solver randomized",
+		                    (long long)mn, (long long)mn, (double)mn * mn * 8 / 1e9, (long long)n,
+		                    (long long)p);
 		goto done;
 	}
 	if (!(G = scuot_alloc((size_t)mn * mn, sizeof *G, 1, "PCA Gram matrix", e)) ||
@@ -404,19 +521,7 @@ static int fit_exact(pca_op *op, const scuot_pca_opts *o, scuot_mat *V, double *
 		goto done;
 	}
 	if (p <= n) {
-		/* C = A^T A accumulated over dense blocks of 512 centred rows */
-		int64_t bs = 512;
-		if (!(B = scuot_alloc((size_t)bs * p, sizeof *B, 0, "PCA block", e))) {
-			ret = e->code;
-			goto done;
-		}
-		for (int64_t r0 = 0; r0 < n; r0 += bs) {
-			int64_t r1 = r0 + bs < n ? r0 + bs : n;
-			op_dense_rows(op, r0, r1, B);
-			cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)p, (int)(r1 - r0), 1.0, B, (int)p, 1.0, G,
-			            (int)p);
-		}
-		if ((ret = top_eigen(G, p, k, w, Z, e)))
+		if ((ret = covariance(op, G, e)) || (ret = top_eigen(G, p, k, w, Z, e)))
 			goto done;
 		for (int j = 0; j < k; j++)
 			sv[j] = sqrt(w[j] > 0 ? w[j] : 0);
@@ -447,14 +552,13 @@ static int fit_exact(pca_op *op, const scuot_pca_opts *o, scuot_mat *V, double *
 					for (int64_t g = 0; g < w0; g++)
 						b[g] -= op->mu[c0 + g];
 			}
-			cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)n, (int)w0, 1.0, B, (int)w0, 1.0, G, (int)n);
+			cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)n, (int)w0, 1.0, B, (int)w0,
+			            1.0, G, (int)n);
 		}
 		free(cur);
-		if ((ret = top_eigen(G, n, k, w, Z, e)) || (ret = op_prepare(op, k, e)))
+		if ((ret = top_eigen(G, n, k, w, Z, e)))
 			goto done;
 		op_tmul(op, Z, k, V->data);
-		free(op->part);
-		op->part = NULL;
 		for (int j = 0; j < k; j++) {
 			sv[j] = sqrt(w[j] > 0 ? w[j] : 0);
 			for (int64_t g = 0; g < p; g++)
@@ -484,17 +588,21 @@ static int fit(pca_op *op, const scuot_pca_opts *o, scuot_pca_model **out, scuot
 	if ((ret = scuot_pca_opts_check(o, e)))
 		return ret;
 	if (n < 2)
-		return scuot_err_set(e, SCUOT_EINPUT, "PCA needs at least 2 cells to fit, got %lld", (long long)n);
+		return scuot_err_set(e, SCUOT_EINPUT, "PCA needs at least 2 cells to fit, got %lld",
+		                     (long long)n);
 	if (k > mn)
-		return scuot_err_set(e, SCUOT_EINPUT, "PCA: %d components asked for, but %lld cells x %lld genes allow at "
-		                                      "most min(cells, genes) = %lld; lower -k", k, (long long)n,
-		                     (long long)p, (long long)mn);
-	if (!(m = calloc(1, sizeof *m)) || !(m->mean = scuot_alloc((size_t)p, sizeof *m->mean, 1, "PCA mean", e)) ||
+		return scuot_err_set(e, SCUOT_EINPUT,
+		                     "PCA: %d components asked for, but %lld cells x %lld genes allow at "
+		                     "most min(cells, genes) = %lld; lower -k",
+		                     k, (long long)n, (long long)p, (long long)mn);
+	if (!(m = calloc(1, sizeof *m)) ||
+	    !(m->mean = scuot_alloc((size_t)p, sizeof *m->mean, 1, "PCA mean", e)) ||
 	    !(m->loadings = scuot_mat_new(p, k, e)) ||
 	    !(m->singular_values = scuot_alloc((size_t)k, sizeof(double), 0, "PCA", e)) ||
 	    !(m->variance = scuot_alloc((size_t)k, sizeof(double), 0, "PCA", e)) ||
 	    !(m->variance_ratio = scuot_alloc((size_t)k, sizeof(double), 0, "PCA", e)) ||
-	    !(s1 = scuot_alloc((size_t)p, sizeof *s1, 1, "PCA", e)) || !(s2 = scuot_alloc((size_t)p, sizeof *s2, 1, "PCA", e))) {
+	    !(s1 = scuot_alloc((size_t)p, sizeof *s1, 1, "PCA", e)) ||
+	    !(s2 = scuot_alloc((size_t)p, sizeof *s2, 1, "PCA", e))) {
 		ret = m ? e->code : scuot_err_set(e, SCUOT_ENOMEM, "PCA: out of memory");
 		goto done;
 	}
@@ -519,12 +627,15 @@ static int fit(pca_op *op, const scuot_pca_opts *o, scuot_pca_model **out, scuot
 		m->total_variance += o->center ? (ss > 0 ? ss : 0) / (n - 1) : (ss > 0 ? ss : 0) / n;
 	}
 	if (nconst == p) {
-		ret = scuot_err_set(e, SCUOT_EINPUT, "PCA: all %lld genes are constant over the %lld fit cells; there is no "
-		                                     "variance to decompose", (long long)p, (long long)n);
+		ret = scuot_err_set(e, SCUOT_EINPUT,
+		                    "PCA: all %lld genes are constant over the %lld fit cells; there is no "
+		                    "variance to decompose",
+		                    (long long)p, (long long)n);
 		goto done;
 	}
 	if (nconst)
-		scuot_log_info("PCA: %lld of %lld genes are constant over the fit cells", (long long)nconst, (long long)p);
+		scuot_log_info("PCA: %lld of %lld genes are constant over the fit cells", (long long)nconst,
+		               (long long)p);
 	op->mu = o->center ? m->mean : NULL;
 	int solver = o->solver, n_iter = o->n_iter;
 	if (solver == SCUOT_PCA_AUTO)
@@ -532,8 +643,9 @@ static int fit(pca_op *op, const scuot_pca_opts *o, scuot_pca_model **out, scuot
 	if (n_iter < 0)
 		n_iter = k < 0.1 * mn ? 7 : 4;
 	m->solver = solver;
-	scuot_log_info("PCA: %d components of %lld cells x %lld genes, %s solver%s", k, (long long)n, (long long)p,
-	               solver == SCUOT_PCA_EXACT ? "exact" : "randomised", op->D ? " (dense)" : "");
+	scuot_log_info("PCA: %d components of %lld cells x %lld genes, %s solver%s", k, (long long)n,
+	               (long long)p, solver == SCUOT_PCA_EXACT ? "exact" : "randomised",
+	               op->D ? " (dense)" : "");
 	if (solver == SCUOT_PCA_EXACT)
 		ret = fit_exact(op, o, m->loadings, m->singular_values, e);
 	else if (op->X) {
@@ -541,6 +653,9 @@ static int fit(pca_op *op, const scuot_pca_opts *o, scuot_pca_model **out, scuot
 		blas_threads(1);
 		ret = fit_randomized(op, o, n_iter, m->loadings, m->singular_values, e);
 		blas_threads(nt);
+	} else if ((size_t)p * p * sizeof(double) <= PCA_GRAM_DENSE_MAX &&
+	           p <= 6 * (int64_t)(n_iter + 1) * (k + o->oversample) && p <= n) {
+		ret = fit_gram_randomized(op, o, n_iter, m->loadings, m->singular_values, e);
 	} else {
 		ret = fit_randomized(op, o, n_iter, m->loadings, m->singular_values, e);
 	}
@@ -581,14 +696,14 @@ done:
 int scuot_pca_fit_csr(const scuot_csr *X, const int64_t *rows, int64_t nrows, const scuot_pca_opts *o,
                       scuot_pca_model **out, scuot_err *e)
 {
-	pca_op op = { 0 };
+	pca_op op = {0};
 	op.X = X, op.rows = rows, op.n = rows ? nrows : X->nrow, op.p = X->ncol;
 	return fit(&op, o, out, e);
 }
 
 int scuot_pca_fit_dense(const scuot_mat *X, const scuot_pca_opts *o, scuot_pca_model **out, scuot_err *e)
 {
-	pca_op op = { 0 };
+	pca_op op = {0};
 	op.D = X, op.n = X->nrow, op.p = X->ncol;
 	return fit(&op, o, out, e);
 }
@@ -596,11 +711,11 @@ int scuot_pca_fit_dense(const scuot_mat *X, const scuot_pca_opts *o, scuot_pca_m
 static scuot_mat *project(const scuot_pca_model *m, const scuot_csr *X, const scuot_mat *D, scuot_err *e)
 {
 	int64_t p = X ? X->ncol : D->ncol, n = X ? X->nrow : D->nrow;
-	pca_op op = { 0 };
+	pca_op op = {0};
 	scuot_mat *T;
 	if (p != m->p) {
-		scuot_err_set(e, SCUOT_EINPUT, "PCA projection: the matrix has %lld genes, the model %lld", (long long)p,
-		              (long long)m->p);
+		scuot_err_set(e, SCUOT_EINPUT, "PCA projection: the matrix has %lld genes, the model %lld",
+		              (long long)p, (long long)m->p);
 		return NULL;
 	}
 	if (!(T = scuot_mat_new(n, m->k, e)))
@@ -628,8 +743,8 @@ double scuot_pca_subspace_angle(const scuot_mat *A, const scuot_mat *B, int k)
 	double ang = -1;
 	if (!M || !s || !sup || B->nrow != p || A->ncol < k || B->ncol < k)
 		goto done;
-	cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, k, (int)p, 1.0, A->data, (int)A->ncol, B->data,
-	            (int)B->ncol, 0.0, M, k);
+	cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, k, (int)p, 1.0, A->data, (int)A->ncol,
+	            B->data, (int)B->ncol, 0.0, M, k);
 	if (LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'N', 'N', k, k, M, k, s, NULL, 1, NULL, 1, sup))
 		goto done;
 	double c = s[k - 1] > 1 ? 1 : s[k - 1];

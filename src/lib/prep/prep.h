@@ -71,8 +71,8 @@ typedef struct scuot_hvg_opts {
 	int flavor;          /* [SCUOT_HVG_SEURAT] */
 	int64_t n_top_genes; /* genes to select; 0 = cutoffs on mean and dispersion (seurat only) [2000] */
 	double min_mean, max_mean, min_disp, max_disp; /* cutoffs [0.0125, 3, 0.5, inf] */
-	int n_bins;          /* seurat: mean bins [20] */
-	double span;         /* seurat_v3: loess span [0.3] */
+	int n_bins;                                    /* seurat: mean bins [20] */
+	double span;                                   /* seurat_v3: loess span [0.3] */
 } scuot_hvg_opts;
 
 /* Per-gene results; arrays of n genes, those not used by the flavour are NULL. */
@@ -95,8 +95,8 @@ SCUOT_EXPORT int scuot_hvg_opts_check(const scuot_hvg_opts *o, scuot_err *e);
  * counts for seurat_v3.  batch: per-cell codes in [0, nbatch) (NULL: one batch) combined as scanpy's
  * batch_key; genes: names used to break ties as scanpy does (may be NULL: gene order).  Fills r
  * (free with scuot_hvg_result_free).  SCUOT_EINPUT if every gene is constant or a batch is empty. */
-SCUOT_EXPORT int scuot_hvg_select(const scuot_csr *X, const scuot_hvg_opts *o, const int32_t *batch, int nbatch,
-                                  char *const *genes, scuot_hvg_result *r, scuot_err *e);
+SCUOT_EXPORT int scuot_hvg_select(const scuot_csr *X, const scuot_hvg_opts *o, const int32_t *batch,
+                                  int nbatch, char *const *genes, scuot_hvg_result *r, scuot_err *e);
 /* Free r's arrays and zero it; NULL accepted. */
 SCUOT_EXPORT void scuot_hvg_result_free(scuot_hvg_result *r);
 
@@ -157,10 +157,10 @@ SCUOT_EXPORT void scuot_growth_rates(const scuot_growth_opts *o, const double *p
 /* ---- PCA ---- */
 
 enum scuot_pca_solver {
-	SCUOT_PCA_AUTO = 0,   /* exact when min(n, p) <= 1000 or k >= 0.8 min(n, p), else randomised */
-	SCUOT_PCA_EXACT,      /* LAPACK: dgesdd on the centred matrix when small, else the eigenvectors
+	SCUOT_PCA_AUTO = 0,  /* exact when min(n, p) <= 1000 or k >= 0.8 min(n, p), else randomised */
+	SCUOT_PCA_EXACT,     /* LAPACK: dgesdd on the centred matrix when small, else the eigenvectors
 	                       * of the p x p covariance or n x n Gram matrix (dsyevr) */
-	SCUOT_PCA_RANDOMIZED  /* Halko, Martinsson & Tropp (2011), Algorithms 4.4 and 5.1 */
+	SCUOT_PCA_RANDOMIZED /* Halko, Martinsson & Tropp (2011), Algorithms 4.4 and 5.1 */
 };
 
 typedef struct scuot_pca_opts {
@@ -176,7 +176,7 @@ typedef struct scuot_pca_opts {
 typedef struct scuot_pca_model {
 	int64_t p, n_fit;
 	int k;
-	int solver;              /* the solver used: SCUOT_PCA_EXACT or SCUOT_PCA_RANDOMIZED */
+	int solver; /* the solver used: SCUOT_PCA_EXACT or SCUOT_PCA_RANDOMIZED */
 	int center;
 	double *mean;            /* p; zeros when not centred */
 	scuot_mat *loadings;     /* p x k: column j is component j, its largest |entry| positive */
@@ -191,8 +191,8 @@ SCUOT_EXPORT int scuot_pca_opts_check(const scuot_pca_opts *o, scuot_err *e);
 /* Fit on rows rows[0..nrows) of X (rows NULL: all rows) without densifying X (randomised path;
  * implicit centring).  SCUOT_EINPUT if k > min(fit cells, genes); SCUOT_ELIMIT if the exact solver
  * would need more than 1 GiB; SCUOT_ENUMERIC if LAPACK fails.  Free *out with scuot_pca_model_free. */
-SCUOT_EXPORT int scuot_pca_fit_csr(const scuot_csr *X, const int64_t *rows, int64_t nrows, const scuot_pca_opts *o,
-                                   scuot_pca_model **out, scuot_err *e);
+SCUOT_EXPORT int scuot_pca_fit_csr(const scuot_csr *X, const int64_t *rows, int64_t nrows,
+                                   const scuot_pca_opts *o, scuot_pca_model **out, scuot_err *e);
 /* As scuot_pca_fit_csr on a dense n x p matrix (all rows). */
 SCUOT_EXPORT int scuot_pca_fit_dense(const scuot_mat *X, const scuot_pca_opts *o, scuot_pca_model **out,
                                      scuot_err *e);
@@ -211,15 +211,15 @@ SCUOT_EXPORT double scuot_pca_subspace_angle(const scuot_mat *A, const scuot_mat
 typedef struct scuot_normalize_opts {
 	scuot_qc_opts qc;
 	scuot_hvg_opts hvg;
-	double target_sum;        /* library size after normalisation [1e4] */
-	int hvg_per_day;          /* select HVGs per day and combine as scanpy's batch_key [0] */
-	int subset;               /* keep only the HVGs in X and layers [0: keep all, flag them] */
-	int scale;                /* z-scale X per gene [0] */
-	double max_value;         /* clip scaled values to +-max_value; 0 = no clipping [10] */
-	const char *gene_sets;    /* .gmt file for the growth prior [none] */
-	const char *prolif_set;   /* set name of the proliferation score ["proliferation"] */
-	const char *apop_set;     /* set name of the apoptosis score ["apoptosis"] */
-	double max_z;             /* clip of the gene z-scores in set scores [5] */
+	double target_sum;      /* library size after normalisation [1e4] */
+	int hvg_per_day;        /* select HVGs per day and combine as scanpy's batch_key [0] */
+	int subset;             /* keep only the HVGs in X and layers [0: keep all, flag them] */
+	int scale;              /* z-scale X per gene [0] */
+	double max_value;       /* clip scaled values to +-max_value; 0 = no clipping [10] */
+	const char *gene_sets;  /* .gmt file for the growth prior [none] */
+	const char *prolif_set; /* set name of the proliferation score ["proliferation"] */
+	const char *apop_set;   /* set name of the apoptosis score ["apoptosis"] */
+	double max_z;           /* clip of the gene z-scores in set scores [5] */
 	scuot_growth_opts growth;
 } scuot_normalize_opts;
 
@@ -237,10 +237,10 @@ SCUOT_EXPORT int scuot_normalize_run(scuot_adata *a, const scuot_normalize_opts 
 
 typedef struct scuot_pca_run_opts {
 	scuot_pca_opts pca;
-	int use_hvg;          /* use var highly_variable when present [1] */
-	int allow_negative;   /* accept negative values in X (centred or scaled input) [0] */
+	int use_hvg;        /* use var highly_variable when present [1] */
+	int allow_negative; /* accept negative values in X (centred or scaled input) [0] */
 	double fit_days[SCUOT_PCA_MAX_FIT_DAYS];
-	int n_fit_days;       /* fit on cells of these days only (local PCA); 0 = all cells [0] */
+	int n_fit_days; /* fit on cells of these days only (local PCA); 0 = all cells [0] */
 } scuot_pca_run_opts;
 
 SCUOT_EXPORT void scuot_pca_run_opts_init(scuot_pca_run_opts *o);

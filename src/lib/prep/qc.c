@@ -1,5 +1,5 @@
-/* qc.c -- quality-control filters on raw counts: minimum genes and counts per cell, maximum
- * mitochondrial fraction, minimum cells per gene (scanpy's filter_cells, filter_genes, calculate_qc_metrics). */
+/* qc.c -- quality-control filters on raw counts: minimum genes and counts per cell, maximum mitochondrial
+ * fraction, minimum cells per gene (scanpy's filter_cells, filter_genes and calculate_qc_metrics). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,25 +22,29 @@ void scuot_qc_opts_init(scuot_qc_opts *o)
 int scuot_qc_opts_check(const scuot_qc_opts *o, scuot_err *e)
 {
 	if (o->min_genes < 0)
-		return scuot_err_set(e, SCUOT_EUSAGE, "--min-genes: %lld is negative", (long long)o->min_genes);
+		return scuot_err_set(e, SCUOT_EUSAGE, "--min-genes: %lld is negative",
+		                     (long long)o->min_genes);
 	if (!(o->min_counts >= 0))
 		return scuot_err_set(e, SCUOT_EUSAGE, "--min-counts: %g is negative", o->min_counts);
 	if (!(o->max_mito >= 0 && o->max_mito <= 1))
-		return scuot_err_set(e, SCUOT_EUSAGE, "--max-mito: %g is not a fraction in [0, 1]", o->max_mito);
+		return scuot_err_set(e, SCUOT_EUSAGE, "--max-mito: %g is not a fraction in [0, 1]",
+		                     o->max_mito);
 	if (o->min_cells < 0)
-		return scuot_err_set(e, SCUOT_EUSAGE, "--min-cells: %lld is negative", (long long)o->min_cells);
+		return scuot_err_set(e, SCUOT_EUSAGE, "--min-cells: %lld is negative",
+		                     (long long)o->min_cells);
 	if (!o->mito_prefix || !*o->mito_prefix)
 		return scuot_err_set(e, SCUOT_EUSAGE, "--mito-prefix: empty prefix");
 	return 0;
 }
 
-int scuot_qc_filter(scuot_adata *a, const scuot_qc_opts *o, const char *name, scuot_qc_stats *st, scuot_err *e)
+int scuot_qc_filter(scuot_adata *a, const scuot_qc_opts *o, const char *name, scuot_qc_stats *st,
+                    scuot_err *e)
 {
 	const scuot_csr *X = a->X;
 	int64_t n = a->n_obs, p = a->n_var, *keep = NULL, nkeep = 0, *ncell = NULL;
 	uint8_t *mito = NULL;
 	char **gname = NULL;
-	scuot_qc_stats s = { 0 };
+	scuot_qc_stats s = {0};
 	scuot_col *c_ng, *c_tc, *c_mt = NULL, *c_nc;
 	int ret = 0;
 
@@ -95,10 +99,12 @@ int scuot_qc_filter(scuot_adata *a, const scuot_qc_opts *o, const char *name, sc
 		else
 			keep[nkeep++] = i;
 	}
-	scuot_log_info("QC: --min-counts %g removed %lld cells, --min-genes %lld removed %lld, --max-mito %g removed "
-	               "%lld (%lld genes match prefix '%s')", o->min_counts, (long long)s.low_counts,
-	               (long long)o->min_genes, (long long)s.low_genes, o->max_mito, (long long)s.high_mito,
-	               (long long)s.n_mito_genes, o->mito_prefix);
+	scuot_log_info("QC: --min-counts %g removed %lld cells, --min-genes %lld removed %lld, --max-mito %g "
+	               "removed "
+	               "%lld (%lld genes match prefix '%s')",
+	               o->min_counts, (long long)s.low_counts, (long long)o->min_genes,
+	               (long long)s.low_genes, o->max_mito, (long long)s.high_mito, (long long)s.n_mito_genes,
+	               o->mito_prefix);
 	if (nkeep == 0) {
 		const char *f = "--min-counts";
 		char thr[64];
@@ -107,11 +113,12 @@ int scuot_qc_filter(scuot_adata *a, const scuot_qc_opts *o, const char *name, sc
 			f = "--min-genes", snprintf(thr, sizeof thr, "%lld", (long long)o->min_genes);
 		else if (s.high_mito > s.low_counts && s.high_mito > s.low_genes)
 			f = "--max-mito", snprintf(thr, sizeof thr, "%g", o->max_mito);
-		ret = scuot_err_set(e, SCUOT_EINPUT,
-		                    "%s: the QC filters removed all %lld cells (--min-counts %g: %lld, --min-genes %lld: "
-		                    "%lld, --max-mito %g: %lld); %s %s removed the most, relax it", name, (long long)n,
-		                    o->min_counts, (long long)s.low_counts, (long long)o->min_genes, (long long)s.low_genes,
-		                    o->max_mito, (long long)s.high_mito, f, thr);
+		ret = scuot_err_set(
+		        e, SCUOT_EINPUT,
+		        "%s: the QC filters removed all %lld cells (--min-counts %g: %lld, --min-genes %lld: "
+		        "%lld, --max-mito %g: %lld); %s %s removed the most, relax it",
+		        name, (long long)n, o->min_counts, (long long)s.low_counts, (long long)o->min_genes,
+		        (long long)s.low_genes, o->max_mito, (long long)s.high_mito, f, thr);
 		goto done;
 	}
 	if (nkeep < n && (ret = scuot_adata_subset_obs(a, keep, nkeep, e)))
@@ -129,9 +136,11 @@ int scuot_qc_filter(scuot_adata *a, const scuot_qc_opts *o, const char *name, sc
 	               (long long)s.rare_genes, (long long)p);
 	if (nkeep == 0) {
 		ret = scuot_err_set(e, SCUOT_EINPUT,
-		                    "%s: the QC filter --min-cells %lld removed all %lld genes (no gene is detected in %lld "
-		                    "of the %lld cells left); lower --min-cells", name, (long long)o->min_cells,
-		                    (long long)p, (long long)o->min_cells, (long long)a->n_obs);
+		                    "%s: the QC filter --min-cells %lld removed all %lld genes (no gene is "
+		                    "detected in %lld "
+		                    "of the %lld cells left); lower --min-cells",
+		                    name, (long long)o->min_cells, (long long)p, (long long)o->min_cells,
+		                    (long long)a->n_obs);
 		goto done;
 	}
 	if (!(c_nc = scuot_df_add(&a->var, "n_cells_by_counts", SCUOT_COL_INT, e))) {

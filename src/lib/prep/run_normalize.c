@@ -30,7 +30,8 @@ int scuot_normalize_opts_check(const scuot_normalize_opts *o, scuot_err *e)
 	    (r = scuot_growth_opts_check(&o->growth, e)))
 		return r;
 	if (!(o->target_sum > 0) || !isfinite(o->target_sum))
-		return scuot_err_set(e, SCUOT_EUSAGE, "--target-sum: %g is not a positive number", o->target_sum);
+		return scuot_err_set(e, SCUOT_EUSAGE, "--target-sum: %g is not a positive number",
+		                     o->target_sum);
 	if (!(o->max_value >= 0))
 		return scuot_err_set(e, SCUOT_EUSAGE, "--max-value: %g is negative", o->max_value);
 	if (!(o->max_z > 0))
@@ -103,7 +104,7 @@ static int write_hvg(scuot_adata *a, const scuot_hvg_result *r, scuot_err *e)
 /* Gene-set scores and growth priors into obs. */
 static int growth_prior(scuot_adata *a, const scuot_normalize_opts *o, scuot_err *e)
 {
-	scuot_genesets gs = { 0 };
+	scuot_genesets gs = {0};
 	char **gname = NULL;
 	double *ps = NULL, *as = NULL, *b = NULL, *d = NULL, *g = NULL;
 	int64_t n = a->n_obs;
@@ -112,31 +113,36 @@ static int growth_prior(scuot_adata *a, const scuot_normalize_opts *o, scuot_err
 	    (ret = scuot_gmt_read(o->gene_sets, a->var.index, gname, a->n_var, &gs, e)))
 		goto done;
 	for (int i = 0; i < gs.n; i++)
-		scuot_log_info("%s: set '%s': %lld of %lld genes found, %lld unknown", o->gene_sets, gs.sets[i].name,
-		               (long long)gs.sets[i].n, (long long)gs.sets[i].n_listed, (long long)gs.sets[i].n_unknown);
-	const char *want[2] = { o->prolif_set, o->apop_set };
+		scuot_log_info("%s: set '%s': %lld of %lld genes found, %lld unknown", o->gene_sets,
+		               gs.sets[i].name, (long long)gs.sets[i].n, (long long)gs.sets[i].n_listed,
+		               (long long)gs.sets[i].n_unknown);
+	const char *want[2] = {o->prolif_set, o->apop_set};
 	const scuot_geneset *set[2];
 	for (int s = 0; s < 2; s++) {
 		if (!(set[s] = scuot_genesets_find(&gs, want[s]))) {
 			char names[512] = "";
 			for (int i = 0; i < gs.n && strlen(names) < 400; i++)
-				snprintf(names + strlen(names), sizeof names - strlen(names), "%s'%s'", i ? ", " : "",
-				         gs.sets[i].name);
-			ret = scuot_err_set(e, SCUOT_EINPUT, "%s: no gene set named '%s' (sets: %s); name the %s set with %s",
+				snprintf(names + strlen(names), sizeof names - strlen(names), "%s'%s'",
+				         i ? ", " : "", gs.sets[i].name);
+			ret = scuot_err_set(e, SCUOT_EINPUT,
+			                    "%s: no gene set named '%s' (sets: %s); name the %s set with %s",
 			                    o->gene_sets, want[s], names, s ? "apoptosis" : "proliferation",
 			                    s ? "--apoptosis-set" : "--proliferation-set");
 			goto done;
 		}
 		if (set[s]->n == 0) {
-			ret = scuot_err_set(e, SCUOT_EINPUT, "%s: none of the %lld genes of set '%s' is a gene of the data; "
-			                                     "check the gene naming (symbols or ids)", o->gene_sets,
-			                    (long long)set[s]->n_listed, set[s]->name);
+			ret = scuot_err_set(e, SCUOT_EINPUT,
+			                    "%s: none of the %lld genes of set '%s' is a gene of the data; "
+			                    "check the gene naming (symbols or ids)",
+			                    o->gene_sets, (long long)set[s]->n_listed, set[s]->name);
 			goto done;
 		}
 	}
 	if (!(ps = scuot_alloc((size_t)n, sizeof *ps, 0, "scores", e)) ||
-	    !(as = scuot_alloc((size_t)n, sizeof *as, 0, "scores", e)) || !(b = scuot_alloc((size_t)n, sizeof *b, 0, "rates", e)) ||
-	    !(d = scuot_alloc((size_t)n, sizeof *d, 0, "rates", e)) || !(g = scuot_alloc((size_t)n, sizeof *g, 0, "rates", e))) {
+	    !(as = scuot_alloc((size_t)n, sizeof *as, 0, "scores", e)) ||
+	    !(b = scuot_alloc((size_t)n, sizeof *b, 0, "rates", e)) ||
+	    !(d = scuot_alloc((size_t)n, sizeof *d, 0, "rates", e)) ||
+	    !(g = scuot_alloc((size_t)n, sizeof *g, 0, "rates", e))) {
 		ret = e->code;
 		goto done;
 	}
@@ -145,14 +151,16 @@ static int growth_prior(scuot_adata *a, const scuot_normalize_opts *o, scuot_err
 		goto done;
 	scuot_growth_rates(&o->growth, ps, as, n, b, d, g);
 	if ((ret = add_float_col(&a->obs, "proliferation_score", ps, e)) ||
-	    (ret = add_float_col(&a->obs, "apoptosis_score", as, e)) || (ret = add_float_col(&a->obs, "birth_rate", b, e)) ||
-	    (ret = add_float_col(&a->obs, "death_rate", d, e)) || (ret = add_float_col(&a->obs, "growth_prior", g, e)))
+	    (ret = add_float_col(&a->obs, "apoptosis_score", as, e)) ||
+	    (ret = add_float_col(&a->obs, "birth_rate", b, e)) ||
+	    (ret = add_float_col(&a->obs, "death_rate", d, e)) ||
+	    (ret = add_float_col(&a->obs, "growth_prior", g, e)))
 		goto done;
 	double gmin = INFINITY, gmax = -INFINITY;
 	for (int64_t i = 0; i < n; i++)
 		gmin = fmin(gmin, g[i]), gmax = fmax(gmax, g[i]);
-	scuot_log_info("growth prior from sets '%s' and '%s': %.3g to %.3g per unit time", set[0]->name, set[1]->name,
-	               gmin, gmax);
+	scuot_log_info("growth prior from sets '%s' and '%s': %.3g to %.3g per unit time", set[0]->name,
+	               set[1]->name, gmin, gmax);
 done:
 	scuot_genesets_free(&gs);
 	free(gname);
@@ -168,7 +176,8 @@ static int record(scuot_adata *a, const scuot_normalize_opts *o, int64_t n_hvg, 
 {
 	scuot_uns *u, *h;
 	if (!(u = scuot_uns_add(&a->uns, "normalize", SCUOT_UNS_DICT, e)) ||
-	    scuot_uns_set_num(u, "target_sum", o->target_sum, 0, e) || scuot_uns_set_num(u, "log1p", 1, 1, e) ||
+	    scuot_uns_set_num(u, "target_sum", o->target_sum, 0, e) ||
+	    scuot_uns_set_num(u, "log1p", 1, 1, e) ||
 	    scuot_uns_set_num(u, "min_genes", (double)o->qc.min_genes, 1, e) ||
 	    scuot_uns_set_num(u, "min_counts", o->qc.min_counts, 0, e) ||
 	    scuot_uns_set_num(u, "max_mito", o->qc.max_mito, 0, e) ||
@@ -177,7 +186,8 @@ static int record(scuot_adata *a, const scuot_normalize_opts *o, int64_t n_hvg, 
 	    scuot_uns_set_num(u, "n_top_genes", (double)o->hvg.n_top_genes, 1, e) ||
 	    scuot_uns_set_num(u, "hvg_per_day", o->hvg_per_day, 1, e) ||
 	    scuot_uns_set_num(u, "n_highly_variable", (double)n_hvg, 1, e) ||
-	    scuot_uns_set_num(u, "subset", o->subset, 1, e) || scuot_uns_set_num(u, "scaled", o->scale, 1, e) ||
+	    scuot_uns_set_num(u, "subset", o->subset, 1, e) ||
+	    scuot_uns_set_num(u, "scaled", o->scale, 1, e) ||
 	    (o->scale && scuot_uns_set_num(u, "max_value", o->max_value, 0, e)) ||
 	    (o->gene_sets && (scuot_uns_set_str(u, "gene_sets", o->gene_sets, e) ||
 	                      scuot_uns_set_str(u, "proliferation_set", o->prolif_set, e) ||
@@ -200,7 +210,7 @@ static int record(scuot_adata *a, const scuot_normalize_opts *o, int64_t n_hvg, 
 
 int scuot_normalize_run(scuot_adata *a, const scuot_normalize_opts *o, const char *name, scuot_err *e)
 {
-	scuot_hvg_result hv = { 0 };
+	scuot_hvg_result hv = {0};
 	scuot_csr *counts = NULL;
 	double *days = NULL;
 	int32_t *batch = NULL;
@@ -218,14 +228,18 @@ int scuot_normalize_run(scuot_adata *a, const scuot_normalize_opts *o, const cha
 	if ((ret = scuot_prep_check_values(a->X, 0, a->obs.index, a->var.index, where, &nfrac, e)))
 		goto done;
 	if (nfrac)
-		scuot_log_warning("%s: %lld values of X are not integers; scuot-normalize expects raw counts (was X already "
-		                  "normalised?)", name, (long long)nfrac);
+		scuot_log_warning("%s: %lld values of X are not integers; scuot-normalize expects raw counts "
+		                  "(was X already "
+		                  "normalised?)",
+		                  name, (long long)nfrac);
 	dcol = scuot_df_find(&a->obs, "day");
 	if (dcol >= 0 && (ret = distinct_days(a, dcol, &days, &nd, e)))
 		goto done;
 	if (o->hvg_per_day && (dcol < 0 || nd == 0)) {
-		ret = scuot_err_set(e, SCUOT_EINPUT, "%s: /obs/day: no cell days for --hvg-per-day; run scuot-ingest with "
-		                                     "--days first", name);
+		ret = scuot_err_set(e, SCUOT_EINPUT,
+		                    "%s: /obs/day: no cell days for --hvg-per-day; run scuot-ingest with "
+		                    "--days first",
+		                    name);
 		goto done;
 	}
 
@@ -246,14 +260,20 @@ int scuot_normalize_run(scuot_adata *a, const scuot_normalize_opts *o, const cha
 		}
 		for (int d = 0; d < nd; d++)
 			if (cnt[d] == 0) {
-				ret = scuot_err_set(e, SCUOT_EINPUT, "%s: day %g has no cells left after the QC filters (--min-counts "
-				                                     "%g, --min-genes %lld, --max-mito %g); relax them or drop "
-				                                     "the day with scuot-ingest --keep-days", name, days[d],
-				                    o->qc.min_counts, (long long)o->qc.min_genes, o->qc.max_mito);
+				ret = scuot_err_set(
+				        e, SCUOT_EINPUT,
+				        "%s: day %g has no cells left after the QC filters (--min-counts "
+				        "%g, --min-genes %lld, --max-mito %g); relax them or drop "
+				        "the day with scuot-ingest --keep-days",
+				        name, days[d], o->qc.min_counts, (long long)o->qc.min_genes,
+				        o->qc.max_mito);
 				goto done;
 			} else if (o->hvg_per_day && cnt[d] < 2) {
-				ret = scuot_err_set(e, SCUOT_EINPUT, "%s: day %g has a single cell; --hvg-per-day needs at least 2 "
-				                                     "cells per day", name, days[d]);
+				ret = scuot_err_set(
+				        e, SCUOT_EINPUT,
+				        "%s: day %g has a single cell; --hvg-per-day needs at least 2 "
+				        "cells per day",
+				        name, days[d]);
 				goto done;
 			}
 	}
@@ -280,20 +300,23 @@ int scuot_normalize_run(scuot_adata *a, const scuot_normalize_opts *o, const cha
 		}
 	}
 	/* ties of the per-day seurat ranking are broken by var name, as scanpy's groupby does */
-	ret = scuot_hvg_select(o->hvg.flavor == SCUOT_HVG_SEURAT_V3 ? counts : a->X, &o->hvg, batch, nd, a->var.index,
-	                       &hv, e);
+	ret = scuot_hvg_select(o->hvg.flavor == SCUOT_HVG_SEURAT_V3 ? counts : a->X, &o->hvg, batch, nd,
+	                       a->var.index, &hv, e);
 	if (ret) {
 		scuot_err_prefix(e, "%s: ", name);
 		goto done;
 	}
 	if (hv.n_constant)
-		scuot_log_info("%lld constant genes (zero variance) were not considered", (long long)hv.n_constant);
-	scuot_log_info("highly variable genes (%s%s): %lld of %lld", o->hvg.flavor == SCUOT_HVG_SEURAT ? "seurat" : "seurat_v3",
+		scuot_log_info("%lld constant genes (zero variance) were not considered",
+		               (long long)hv.n_constant);
+	scuot_log_info("highly variable genes (%s%s): %lld of %lld",
+	               o->hvg.flavor == SCUOT_HVG_SEURAT ? "seurat" : "seurat_v3",
 	               o->hvg_per_day ? ", per day" : "", (long long)hv.n_selected, (long long)a->n_var);
 	if (hv.n_selected == 0) {
-		ret = scuot_err_set(e, SCUOT_EINPUT, "%s: no highly variable gene passes the cut-offs (--min-mean %g "
-		                                     "--max-mean %g --min-disp %g); relax them or give --n-top-genes", name,
-		                    o->hvg.min_mean, o->hvg.max_mean, o->hvg.min_disp);
+		ret = scuot_err_set(e, SCUOT_EINPUT,
+		                    "%s: no highly variable gene passes the cut-offs (--min-mean %g "
+		                    "--max-mean %g --min-disp %g); relax them or give --n-top-genes",
+		                    name, o->hvg.min_mean, o->hvg.max_mean, o->hvg.min_disp);
 		goto done;
 	}
 	if ((ret = write_hvg(a, &hv, e)) || (ret = scuot_adata_set_layer(a, "counts", counts, e)))

@@ -120,11 +120,14 @@ int scuot_pca_run(scuot_adata *a, const scuot_pca_run_opts *o, const char *name,
 			if (scuot_col_num(&a->var.cols[hc], g) > 0)
 				genes[p++] = g;
 		if (p == 0) {
-			ret = scuot_err_set(e, SCUOT_EINPUT, "%s: /var/highly_variable: no gene is flagged; rerun "
-			                                     "scuot-normalize or give --all-genes", name);
+			ret = scuot_err_set(e, SCUOT_EINPUT,
+			                    "%s: /var/highly_variable: no gene is flagged; rerun "
+			                    "scuot-normalize or give --all-genes",
+			                    name);
 			goto done;
 		}
-		scuot_log_info("PCA on the %lld highly variable genes of %lld", (long long)p, (long long)a->n_var);
+		scuot_log_info("PCA on the %lld highly variable genes of %lld", (long long)p,
+		               (long long)a->n_var);
 	} else {
 		for (int64_t g = 0; g < a->n_var; g++)
 			genes[p++] = g;
@@ -141,11 +144,14 @@ int scuot_pca_run(scuot_adata *a, const scuot_pca_run_opts *o, const char *name,
 	if (o->n_fit_days) {
 		int dcol = scuot_df_find(&a->obs, "day");
 		if (dcol < 0) {
-			ret = scuot_err_set(e, SCUOT_EINPUT, "%s: /obs/day: no cell days, so --fit-days cannot choose cells; "
-			                                     "run scuot-ingest with --days", name);
+			ret = scuot_err_set(e, SCUOT_EINPUT,
+			                    "%s: /obs/day: no cell days, so --fit-days cannot choose cells; "
+			                    "run scuot-ingest with --days",
+			                    name);
 			goto done;
 		}
-		if (!(rows = scuot_alloc((size_t)(a->n_obs ? a->n_obs : 1), sizeof *rows, 0, "fit cells", e))) {
+		if (!(rows = scuot_alloc((size_t)(a->n_obs ? a->n_obs : 1), sizeof *rows, 0, "fit cells",
+		                         e))) {
 			ret = e->code;
 			goto done;
 		}
@@ -164,11 +170,13 @@ int scuot_pca_run(scuot_adata *a, const scuot_pca_run_opts *o, const char *name,
 						;
 					if (k == ns && !isnan(v)) {
 						seen[ns++] = v;
-						snprintf(list + strlen(list), sizeof list - strlen(list), "%s%g", ns > 1 ? ", " : "", v);
+						snprintf(list + strlen(list), sizeof list - strlen(list),
+						         "%s%g", ns > 1 ? ", " : "", v);
 					}
 				}
-				ret = scuot_err_set(e, SCUOT_EINPUT, "%s: --fit-days: day %g has no cells (days present: %s)", name,
-				                    o->fit_days[d], list);
+				ret = scuot_err_set(e, SCUOT_EINPUT,
+				                    "%s: --fit-days: day %g has no cells (days present: %s)",
+				                    name, o->fit_days[d], list);
 				goto done;
 			}
 		}
@@ -180,8 +188,8 @@ int scuot_pca_run(scuot_adata *a, const scuot_pca_run_opts *o, const char *name,
 					break;
 				}
 		}
-		scuot_log_info("local PCA: fit on %lld cells of %d days, projecting all %lld cells", (long long)nfit,
-		               o->n_fit_days, (long long)a->n_obs);
+		scuot_log_info("local PCA: fit on %lld cells of %d days, projecting all %lld cells",
+		               (long long)nfit, o->n_fit_days, (long long)a->n_obs);
 	}
 	if ((ret = scuot_pca_fit_csr(X, rows, nfit, &o->pca, &m, e))) {
 		scuot_err_prefix(e, "%s: ", name);
@@ -193,15 +201,16 @@ int scuot_pca_run(scuot_adata *a, const scuot_pca_run_opts *o, const char *name,
 		goto done;
 	}
 	for (int64_t j = 0; j < p; j++) {
-		memcpy(PCs->data + genes[j] * m->k, m->loadings->data + j * m->k, (size_t)m->k * sizeof(double));
+		memcpy(PCs->data + genes[j] * m->k, m->loadings->data + j * m->k,
+		       (size_t)m->k * sizeof(double));
 		mean[genes[j]] = m->mean[j];
 	}
 	{
 		double cum = 0;
 		for (int j = 0; j < m->k; j++)
 			cum += m->variance_ratio[j];
-		scuot_log_info("PCA: %d components explain %.1f%% of the variance (first: %.1f%%)", m->k, 100 * cum,
-		               100 * m->variance_ratio[0]);
+		scuot_log_info("PCA: %d components explain %.1f%% of the variance (first: %.1f%%)", m->k,
+		               100 * cum, 100 * m->variance_ratio[0]);
 	}
 	if ((ret = scuot_adata_set_obsm(a, "X_pca", T, e)))
 		goto done;
@@ -220,7 +229,8 @@ int scuot_pca_run(scuot_adata *a, const scuot_pca_run_opts *o, const char *name,
 	    (o->n_fit_days && (ret = uns_array(u, "fit_days", o->fit_days, o->n_fit_days, 0, e))) ||
 	    !(pr = scuot_uns_add(u, "params", SCUOT_UNS_DICT, e)) ||
 	    (ret = scuot_uns_set_num(pr, "n_comps", m->k, 1, e)) ||
-	    (ret = scuot_uns_set_str(pr, "svd_solver", m->solver == SCUOT_PCA_EXACT ? "exact" : "randomized", e)) ||
+	    (ret = scuot_uns_set_str(pr, "svd_solver", m->solver == SCUOT_PCA_EXACT ? "exact" : "randomized",
+	                             e)) ||
 	    (ret = scuot_uns_set_num(pr, "zero_center", m->center, 1, e)) ||
 	    (ret = scuot_uns_set_num(pr, "use_highly_variable", p < a->n_var, 1, e)) ||
 	    (ret = scuot_uns_set_num(pr, "oversample", o->pca.oversample, 1, e)) ||
@@ -258,14 +268,16 @@ int scuot_pca_model_load(const scuot_adata *a, scuot_pca_model **out, scuot_err 
 		if (strcmp(a->varm[i].key, "PCs") == 0)
 			PCs = a->varm[i].m;
 	if (!u || !PCs || PCs->nrow != a->n_var || PCs->ncol < 1)
-		return scuot_err_set(e, SCUOT_EINPUT, "no PCA model (uns/pca and varm/PCs); run scuot-pca first");
+		return scuot_err_set(e, SCUOT_EINPUT,
+		                     "no PCA model (uns/pca and varm/PCs); run scuot-pca first");
 	int k = (int)PCs->ncol;
-	const scuot_uns *mu = uns_array_get(u, "mean", a->n_var), *sv = uns_array_get(u, "singular_values", k),
-	                *va = uns_array_get(u, "variance", k), *vr = uns_array_get(u, "variance_ratio", k),
-	                *nf = scuot_uns_get(u, "n_fit_cells");
+	const scuot_uns *mu = uns_array_get(u, "mean", a->n_var),
+	                *sv = uns_array_get(u, "singular_values", k), *va = uns_array_get(u, "variance", k),
+	                *vr = uns_array_get(u, "variance_ratio", k), *nf = scuot_uns_get(u, "n_fit_cells");
 	if (!mu || !sv || !va || !vr)
-		return scuot_err_set(e, SCUOT_EINPUT, "uns/pca: mean (%lld values), singular_values, variance and "
-		                                      "variance_ratio (%d values) are needed to project cells",
+		return scuot_err_set(e, SCUOT_EINPUT,
+		                     "uns/pca: mean (%lld values), singular_values, variance and "
+		                     "variance_ratio (%d values) are needed to project cells",
 		                     (long long)a->n_var, k);
 	if (!(m = calloc(1, sizeof *m)) || !(m->loadings = scuot_mat_dup(PCs, e)) ||
 	    !(m->mean = scuot_alloc((size_t)a->n_var, sizeof *m->mean, 0, "PCA", e)) ||

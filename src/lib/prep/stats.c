@@ -194,7 +194,7 @@ int prep_loess(const double *x, const double *y, int64_t n, double span, double 
 		while (lo + q < n && xs[lo + q] - x0 < x0 - xs[lo])
 			lo++;
 		double h = fmax(x0 - xs[lo], xs[lo + q - 1] - x0);
-		double S[5] = { 0 }, T[3] = { 0 };
+		double S[5] = {0}, T[3] = {0};
 		if (h <= 0) {
 			double sy = 0;
 			int64_t c = 0;
@@ -213,7 +213,8 @@ int prep_loess(const double *x, const double *y, int64_t n, double span, double 
 			if (d >= 1)
 				continue;
 			double t = 1 - d * d * d, w = t * t * t, yj = y[ord[j]];
-			S[0] += w, S[1] += w * u, S[2] += w * u * u, S[3] += w * u * u * u, S[4] += w * u * u * u * u;
+			S[0] += w, S[1] += w * u, S[2] += w * u * u, S[3] += w * u * u * u,
+			        S[4] += w * u * u * u * u;
 			T[0] += w * yj, T[1] += w * yj * u, T[2] += w * yj * u * u;
 		}
 		fit[ord[s]] = poly_intercept(S, T);

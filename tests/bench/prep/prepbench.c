@@ -80,7 +80,8 @@ static void write_model(const char *path, const scuot_pca_model *m)
 	if (!fp)
 		die(path);
 	for (int j = 0; j < m->k; j++)
-		fprintf(fp, "%.17g %.17g %.17g\n", m->singular_values[j], m->variance[j], m->variance_ratio[j]);
+		fprintf(fp, "%.17g %.17g %.17g\n", m->singular_values[j], m->variance[j],
+		        m->variance_ratio[j]);
 	fclose(fp);
 }
 
@@ -129,7 +130,7 @@ int main(int argc, char **argv)
 		double t2 = scuot_sys_wall();
 		scuot_mat *T = scuot_pca_project_dense(m, X, &e);
 		double t3 = scuot_sys_wall();
-		printf("fit_s %.3f\nproject_s %.3f\ntotal_s %.3f\n", t2 - t1, t3 - t2, t3 - t1);
+		printf("fit_s %.3f\nproject_s %.3f\ntotal_s %.3f\ncpu_s %.3f\n", t2 - t1, t3 - t2, t3 - t1, scuot_sys_cpu());
 		write_model(argv[5], m);
 		scuot_mat_free(T);
 		scuot_pca_model_free(m);
@@ -140,14 +141,15 @@ int main(int argc, char **argv)
 		scuot_pca_opts o;
 		scuot_pca_model *m;
 		scuot_pca_opts_init(&o);
-		o.k = atoi(argv[3]), o.n_iter = atoi(argv[4]), o.center = atoi(argv[5]), o.solver = SCUOT_PCA_RANDOMIZED;
+		o.k = atoi(argv[3]), o.n_iter = atoi(argv[4]), o.center = atoi(argv[5]),
+		o.solver = SCUOT_PCA_RANDOMIZED;
 		double t1 = scuot_sys_wall();
 		if (scuot_pca_fit_csr(X, NULL, 0, &o, &m, &e))
 			die(e.msg);
 		double t2 = scuot_sys_wall();
 		scuot_mat *T = scuot_pca_project_csr(m, X, &e);
 		double t3 = scuot_sys_wall();
-		printf("fit_s %.3f\nproject_s %.3f\ntotal_s %.3f\n", t2 - t1, t3 - t2, t3 - t1);
+		printf("fit_s %.3f\nproject_s %.3f\ntotal_s %.3f\ncpu_s %.3f\n", t2 - t1, t3 - t2, t3 - t1, scuot_sys_cpu());
 		write_model(argv[6], m);
 		scuot_mat_free(T);
 		scuot_pca_model_free(m);
