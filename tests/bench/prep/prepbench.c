@@ -110,6 +110,7 @@ int main(int argc, char **argv)
 			die(e.msg);
 		double t3 = scuot_sys_wall();
 		printf("normalize_s %.3f\nhvg_s %.3f\ntotal_s %.3f\n", t2 - t1, t3 - t2, t3 - t1);
+		printf("cpu_s %.3f\n", scuot_sys_cpu());
 		FILE *fp = fopen(argv[3], "w");
 		for (int64_t g = 0; g < r.n; g++)
 			if (r.highly_variable[g])

@@ -119,4 +119,6 @@ elif mode == "ref-sparse":
     X = load_csr(d).astype(np.float64)
     s = np.sort(svds(X, k=int(sys.argv[3]), return_singular_vectors=False, random_state=0))[::-1]
     write_model(sys.argv[4], s, s * 0, s * 0)
-print("peak_rss_mb %.1f" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3))
+ru = resource.getrusage(resource.RUSAGE_SELF)
+print("cpu_s %.3f" % (ru.ru_utime + ru.ru_stime))
+print("peak_rss_mb %.1f" % (ru.ru_maxrss / 1e3))

@@ -46,6 +46,10 @@ a_cd, a_pd, a_cs, a_ps = acc(model("c_dense"), rd), acc(model("py_dense"), rd), 
 f = float
 
 
+def cpu(c, p):
+    return "%s / %s" % (c.get("cpu_s", "?"), p.get("cpu_s", "?"))
+
+
 def ratio(a, b):
     return "%.1fx" % (f(b) / f(a))
 
@@ -56,22 +60,30 @@ print("Machine: %s, %s threads for scuot (OpenMP + OpenBLAS); Python BLAS: %s.  
       % (platform.processor() or platform.machine(), cn["threads"], pn["blas"]))
 print("(inputs already in memory); peak RSS is the whole process, data included.  Both sides load the same raw")
 print("arrays.  scipy's sparse products are single-threaded; numpy's dense products use the same OpenBLAS.\n")
-print("| task | input | scuot s | Python s | speed-up | scuot peak MB | Python peak MB | accuracy |")
-print("|---|---|---|---|---|---|---|---|")
+load = [open(os.path.join(R, f)).read().split()[0] for f in ("load_before.txt", "load_after.txt")]
+print("The machine (2 cores) is shared with other jobs: its 1-minute load average was %s before and %s after"
+      % tuple(load))
+print("this run, so wall times carry noise; process CPU seconds (whole process, loading included) are given")
+print("beside them.\n")
+print("| task | input | scuot s | Python s | speed-up | scuot / Python CPU s | scuot peak MB | Python peak MB "
+      "| accuracy |")
+print("|---|---|---|---|---|---|---|---|---|")
 print("| normalise + log1p + HVG (seurat, 2000) | %d x %d sparse, %.1f%% nonzero | %s | %s | %s | %s | %s | HVG "
       "selection identical: %s |" % (n1, p1, 100.0 * nnz1 / n1 / p1, cn["total_s"], pn["total_s"],
-                                     ratio(cn["total_s"], pn["total_s"]), cn["peak_rss_mb"], pn["peak_rss_mb"],
+                                     ratio(cn["total_s"], pn["total_s"]), cpu(cn, pn), cn["peak_rss_mb"],
+                                     pn["peak_rss_mb"],
                                      "yes" if same_hvg else "NO"))
 print("| PCA %d comps, randomised, 7 power iterations (sklearn PCA svd_solver='randomized') | %d x %d dense | %s | "
-      "%s | %s | %s | %s | top-10 s rel. err. %.1e vs %.1e; captured variance %+.1e vs %+.1e |"
-      % (50, n2, p2, cd["total_s"], pd_["total_s"], ratio(cd["total_s"], pd_["total_s"]), cd["peak_rss_mb"],
+      "%s | %s | %s | %s | %s | top-10 s rel. err. %.1e vs %.1e; captured variance %+.1e vs %+.1e |"
+      % (50, n2, p2, cd["total_s"], pd_["total_s"], ratio(cd["total_s"], pd_["total_s"]), cpu(cd, pd_),
+         cd["peak_rss_mb"],
          pd_["peak_rss_mb"], a_cd[0], a_pd[0], a_cd[1], a_pd[1]))
 print("| truncated SVD %d comps, 5 power iterations (sklearn TruncatedSVD) | %d x %d sparse, %.1f%% nonzero | %s | "
-      "%s | %s | %s | %s | top-10 s rel. err. %.1e vs %.1e; captured variance %+.1e vs %+.1e |"
+      "%s | %s | %s | %s | %s | top-10 s rel. err. %.1e vs %.1e; captured variance %+.1e vs %+.1e |"
       % (50, n3, p3, 100.0 * nnz3 / n3 / p3, cs["total_s"], ps["total_s"], ratio(cs["total_s"], ps["total_s"]),
-         cs["peak_rss_mb"], ps["peak_rss_mb"], a_cs[0], a_ps[0], a_cs[1], a_ps[1]))
-print("| PCA %d comps (implicit centring), 5 power iterations | same sparse | %s | - | - | %s | - | - |"
-      % (50, csc["total_s"], csc["peak_rss_mb"]))
+         cpu(cs, ps), cs["peak_rss_mb"], ps["peak_rss_mb"], a_cs[0], a_ps[0], a_cs[1], a_ps[1]))
+print("| PCA %d comps (implicit centring), 5 power iterations | same sparse | %s | - | - | %s / - | %s | - | - |"
+      % (50, csc["total_s"], csc["cpu_s"], csc["peak_rss_mb"]))
 print("\nAccuracy: relative error of the top 10 singular values against an exact reference (dense: eigenvalues of")
 print("the centred covariance; sparse: scipy ARPACK `svds`), and the relative difference of the variance captured")
 print("by all 50 components (negative: less than the exact top 50).  scuot first, scikit-learn second.\n")

@@ -31,6 +31,7 @@ run() { # NAME CMD...: stdout to R/NAME.txt
 	echo "bench: $name" >&2
 	"$@" >"$R/$name.txt"
 }
+cat /proc/loadavg >"$R/load_before.txt"
 run c_norm "$B" norm "$work/counts" "$R/c_hvg.sel"
 run py_norm "$PY" "$here/pybench.py" norm "$work/counts" "$R/py_hvg.sel"
 run c_dense "$B" pca-dense "$work/dense" $K 7 "$R/c_dense.model"
@@ -40,6 +41,7 @@ run c_sparse "$B" pca-sparse "$work/sparse" $K 5 0 "$R/c_sparse.model"
 run c_sparse_centred "$B" pca-sparse "$work/sparse" $K 5 1 "$R/c_sparse_centred.model"
 run py_sparse "$PY" "$here/pybench.py" pca-sparse "$work/sparse" $K 5 "$R/py_sparse.model"
 run ref_sparse "$PY" "$here/pybench.py" ref-sparse "$work/sparse" $K "$R/ref_sparse.model"
+cat /proc/loadavg >"$R/load_after.txt"
 mkdir -p "$src/reports/bench"
 "$PY" "$here/report.py" "$work" >"$src/reports/bench/prep.md"
 cat "$src/reports/bench/prep.md"
