@@ -168,11 +168,16 @@ int main(int argc, char **argv)
 	memset(&a, 0, sizeof a);
 	scuot_pca_run_opts_init(&a.o);
 	int r = parse_args(argc, argv, &c, &a);
-	if (r)
+	if (r) {
+		free(c.cmdline);
 		return r == 1 ? 0 : 2;
+	}
 	scuot_cli_apply(&c);
-	if (run(&c, &a, &e))
-		return scuot_cli_fail(&c, &e);
+	if (run(&c, &a, &e)) {
+		r = scuot_cli_fail(&c, &e);
+		free(c.cmdline);
+		return r;
+	}
 	scuot_cli_finish(&c);
 	return 0;
 }
