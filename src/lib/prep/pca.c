@@ -5,8 +5,9 @@
  * (2011): Algorithm 4.4 (randomised subspace iteration, every product re-orthonormalised by QR)
  * followed by Algorithm 5.1 (direct SVD of the small factor), as sklearn's randomized_svd does (it
  * normalises with LU; QR is the paper's choice).  A = X - 1 mu^T is never formed: A Q = X Q - 1 (mu^T Q)
- * and A^T P = X^T P - mu (1^T P), with X sparse (CSR) or dense.  The sparse products are cache-blocked over
- * ranges of genes and sum in a fixed order, so results do not depend on the thread count.  Dense input
+ * and A^T P = X^T P - mu (1^T P), with X sparse (CSR) or dense.  The sparse products sum in a fixed order
+ * (X Q per row with register-blocked accumulators, X^T P over ranges of genes whose slice of the result
+ * stays in cache), so results do not depend on the thread count.  Dense input
  * with few genes iterates on the Gram matrix instead (fit_gram_randomized).
  *
  * Symbols: n fit cells, p genes, k components, l = k + oversample sketch columns.  Matrices are
@@ -30,9 +31,8 @@
 #define PCA_GRAM_MAX ((size_t)1 << 30)
 /* Dense randomised PCA goes through the p x p Gram matrix when it is at most this big (bytes). */
 #define PCA_GRAM_DENSE_MAX ((size_t)256 << 20)
-/* Cache blocking of the sparse products: bytes of the dense slice kept in L2, rows per task. */
-#define PCA_L2_BYTES ((int64_t)256 << 10)
-#define PCA_ROW_BLOCK 64
+/* Cache blocking of the transposed sparse product: bytes of the slice of Z kept in L2. */
+#define PCA_L2_BYTES ((int64_t)1 << 20)
 /* Genes per block of the Gaussian test matrix: block b uses RNG stream b. */
 #define PCA_RNG_BLOCK 256
 
@@ -103,33 +103,78 @@ typedef struct pca_op {
 #define PCA_KERNEL
 #endif
 
-/* y += sum of val[k] * Q[idx[k]] over entries k = k0.. while idx[k] < g1; returns the next k. */
-PCA_KERNEL static int64_t gather_range(const int32_t *restrict idx, const float *restrict val, int64_t k,
-                                       int64_t end, int64_t g1, const double *restrict Q, int l,
-                                       double *restrict y)
+/* y[0..l) = sum over entries k in [k0, k1) of val[k] * Q[idx[k]] (row idx[k] of the p x l Q).  The
+ * accumulators of 16 columns at a time stay in registers (GCC/clang vector extensions, 4 doubles
+ * each); every y[j] sums its terms in entry order, as the plain loop would. */
+typedef double pca_v4 __attribute__((vector_size(32)));
+#define V4_LOAD(x, ptr) __builtin_memcpy(&(x), (ptr), sizeof(pca_v4))
+#define V4_STORE(ptr, x) __builtin_memcpy((ptr), &(x), sizeof(pca_v4))
+
+PCA_KERNEL static void gather_row(const int32_t *restrict idx, const float *restrict val, int64_t k0, int64_t k1,
+                                  const double *restrict Q, int l, double *restrict y)
 {
-	for (; k < end && idx[k] < g1; k++) {
-		const double v = val[k], *restrict q = Q + (int64_t)idx[k] * l;
-		for (int j = 0; j < l; j++)
-			y[j] += v * q[j];
+	int j = 0;
+	for (; j + 16 <= l; j += 16) {
+		pca_v4 a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 }, q0, q1, q2, q3;
+		for (int64_t k = k0; k < k1; k++) {
+			const double *q = Q + (int64_t)idx[k] * l + j, v = val[k];
+			V4_LOAD(q0, q), V4_LOAD(q1, q + 4), V4_LOAD(q2, q + 8), V4_LOAD(q3, q + 12);
+			a0 += q0 * v, a1 += q1 * v, a2 += q2 * v, a3 += q3 * v;
+		}
+		V4_STORE(y + j, a0), V4_STORE(y + j + 4, a1), V4_STORE(y + j + 8, a2), V4_STORE(y + j + 12, a3);
 	}
-	return k;
+	for (; j + 4 <= l; j += 4) {
+		pca_v4 a0 = { 0 }, q0;
+		for (int64_t k = k0; k < k1; k++) {
+			V4_LOAD(q0, Q + (int64_t)idx[k] * l + j);
+			a0 += q0 * (double)val[k];
+		}
+		V4_STORE(y + j, a0);
+	}
+	for (; j < l; j++) {
+		double a = 0;
+		for (int64_t k = k0; k < k1; k++)
+			a += Q[(int64_t)idx[k] * l + j] * (double)val[k];
+		y[j] = a;
+	}
 }
 
-/* Z[idx[k]] += val[k] * pr over entries k = k0.. while idx[k] < g1. */
-PCA_KERNEL static void scatter_range(const int32_t *restrict idx, const float *restrict val, int64_t k,
+/* Z[idx[k]] += val[k] * pr for the entries k = k0.. whose column is below g1 (pr: one row of P, 16
+ * columns at a time held in registers).  Each Z entry receives its terms in entry order. */
+PCA_KERNEL static void scatter_range(const int32_t *restrict idx, const float *restrict val, int64_t k0,
                                      int64_t end, int64_t g1, const double *restrict pr, int l,
                                      double *restrict Z)
 {
-	for (; k < end && idx[k] < g1; k++) {
-		const double v = val[k];
-		double *restrict z = Z + (int64_t)idx[k] * l;
-		for (int j = 0; j < l; j++)
-			z[j] += v * pr[j];
+	int64_t k1 = k0;
+	int j = 0;
+	while (k1 < end && idx[k1] < g1)
+		k1++;
+	for (; j + 16 <= l; j += 16) {
+		pca_v4 p0, p1, p2, p3, z0, z1, z2, z3;
+		V4_LOAD(p0, pr + j), V4_LOAD(p1, pr + j + 4), V4_LOAD(p2, pr + j + 8), V4_LOAD(p3, pr + j + 12);
+		for (int64_t k = k0; k < k1; k++) {
+			double *z = Z + (int64_t)idx[k] * l + j, v = val[k];
+			V4_LOAD(z0, z), V4_LOAD(z1, z + 4), V4_LOAD(z2, z + 8), V4_LOAD(z3, z + 12);
+			z0 += p0 * v, z1 += p1 * v, z2 += p2 * v, z3 += p3 * v;
+			V4_STORE(z, z0), V4_STORE(z + 4, z1), V4_STORE(z + 8, z2), V4_STORE(z + 12, z3);
+		}
 	}
+	for (; j + 4 <= l; j += 4) {
+		pca_v4 p0, z0;
+		V4_LOAD(p0, pr + j);
+		for (int64_t k = k0; k < k1; k++) {
+			double *z = Z + (int64_t)idx[k] * l + j;
+			V4_LOAD(z0, z);
+			z0 += p0 * (double)val[k];
+			V4_STORE(z, z0);
+		}
+	}
+	for (; j < l; j++)
+		for (int64_t k = k0; k < k1; k++)
+			Z[(int64_t)idx[k] * l + j] += pr[j] * (double)val[k];
 }
 
-/* Genes per range of the cache-blocked sparse products: a gb x l block of doubles fills about
+/* Genes per range of the cache-blocked transposed product: a gb x l block of doubles fills about
  * PCA_L2_BYTES. */
 static int64_t gene_block(int l)
 {
@@ -145,27 +190,11 @@ static void op_mul(const pca_op *op, const double *Q, int l, double *Y)
 		cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, l, (int)p, 1.0, op->D->data,
 		            (int)p, Q, l, 0.0, Y, l);
 	} else {
-		/* blocks of PCA_ROW_BLOCK rows (tasks) x ranges of gb genes: the gb x l slice of Q stays in the
-		 * L2 cache while a block's rows consume their entries of that range.  Each row sums its entries
-		 * in column order, as an unblocked loop would. */
 		const scuot_csr *X = op->X;
-		int64_t gb = gene_block(l), nrb = (n + PCA_ROW_BLOCK - 1) / PCA_ROW_BLOCK;
-#pragma omp parallel for schedule(dynamic, 4)
-		for (int64_t b = 0; b < nrb; b++) {
-			int64_t r0 = b * PCA_ROW_BLOCK, r1 = r0 + PCA_ROW_BLOCK < n ? r0 + PCA_ROW_BLOCK : n;
-			int64_t cur[PCA_ROW_BLOCK];
-			for (int64_t r = r0; r < r1; r++) {
-				cur[r - r0] = X->indptr[op->rows ? op->rows[r] : r];
-				for (int j = 0; j < l; j++)
-					Y[r * l + j] = 0;
-			}
-			for (int64_t g1 = gb; g1 - gb < p; g1 += gb) {
-				for (int64_t r = r0; r < r1; r++) {
-					int64_t i = op->rows ? op->rows[r] : r;
-					cur[r - r0] = gather_range(X->indices, X->data, cur[r - r0], X->indptr[i + 1], g1, Q, l,
-					                            Y + r * l);
-				}
-			}
+#pragma omp parallel for schedule(dynamic, 64)
+		for (int64_t r = 0; r < n; r++) {
+			int64_t i = op->rows ? op->rows[r] : r;
+			gather_row(X->indices, X->data, X->indptr[i], X->indptr[i + 1], Q, l, Y + r * l);
 		}
 	}
 	if (op->mu) {

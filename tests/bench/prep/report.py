@@ -68,7 +68,7 @@ print("beside them.\n")
 print("| task | input | scuot s | Python s | speed-up | scuot / Python CPU s | scuot peak MB | Python peak MB "
       "| accuracy |")
 print("|---|---|---|---|---|---|---|---|---|")
-print("| normalise + log1p + HVG (seurat, 2000) | %d x %d sparse, %.1f%% nonzero | %s | %s | %s | %s | %s | HVG "
+print("| normalise + log1p + HVG (seurat, 2000) | %d x %d sparse, %.1f%% nonzero | %s | %s | %s | %s | %s | %s | HVG "
       "selection identical: %s |" % (n1, p1, 100.0 * nnz1 / n1 / p1, cn["total_s"], pn["total_s"],
                                      ratio(cn["total_s"], pn["total_s"]), cpu(cn, pn), cn["peak_rss_mb"],
                                      pn["peak_rss_mb"],
