@@ -14,6 +14,8 @@ static const struct stage {
 } stages[] = {
 	{ "Data", "ingest", "read counts (10x mtx/h5, h5ad, loom, CSV/TSV) and cell days into cells.h5ad" },
 	{ "Data", "simulate", "synthetic branching time course with known growth, for tests and demos" },
+	{ "Preprocessing", "normalize", "QC, library-size normalisation, log1p, highly variable genes, growth prior" },
+	{ "Preprocessing", "pca", "principal components, global or fitted on chosen days (local PCA)" },
 	{ NULL, NULL, NULL }
 };
 

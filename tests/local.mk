@@ -3,7 +3,7 @@ TESTS += tests/cli/ingest.sh
 EXTRA_DIST += tests/cli/lib.sh tests/cli/ingest.sh
 
 # Benchmarks: built on request (make -C BUILD tests/bench/ingest/readbench), never part of make check.
-EXTRA_PROGRAMS = tests/bench/ingest/readbench
+EXTRA_PROGRAMS += tests/bench/ingest/readbench
 tests_bench_ingest_readbench_SOURCES = tests/bench/ingest/readbench.c
 tests_bench_ingest_readbench_LDADD = libscuot_all.la $(HDF5_LIBS)
 CLEANFILES += $(EXTRA_PROGRAMS)

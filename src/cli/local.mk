@@ -11,3 +11,4 @@ scuot_ingest_SOURCES = src/cli/ingest.c
 scuot_ingest_LDADD = $(CLI_LIBS)
 
 include src/cli/simulate.mk
+include src/cli/prep.mk
