@@ -42,6 +42,26 @@ for t in 1 4; do
 done
 [ "$(content "$WORK/cells.1.a.h5ad")" = "$(content "$WORK/cells.4.a.h5ad")" ] &&
 	ok "ingest 1 vs 4 threads: contents identical" || not_ok "ingest 1 vs 4 threads: contents differ"
+# the rest of the pipeline that exists: normalize and pca, twice at 1 thread and once at 4
+N=$BIN/scuot-normalize
+P=$BIN/scuot-pca
+for t in 1 4; do
+	for r in a b; do
+		"$N" -q --threads $t "$WORK/cells.1.a.h5ad" --n-top-genes 100 -o "$WORK/norm.h5ad" &&
+			mv "$WORK/norm.h5ad" "$WORK/norm.$t.$r.h5ad"
+		"$P" -q --threads $t "$WORK/norm.$t.a.h5ad" -k 10 --svd-solver randomized -o "$WORK/pca.h5ad" &&
+			mv "$WORK/pca.h5ad" "$WORK/pca.$t.$r.h5ad"
+	done
+	for s in norm pca; do
+		cmp -s "$WORK/$s.$t.a.h5ad" "$WORK/$s.$t.b.h5ad" && ok "$s twice at $t threads: byte-identical" ||
+			not_ok "$s twice at $t threads: outputs differ"
+	done
+done
+for s in norm pca; do
+	[ "$(content "$WORK/$s.1.a.h5ad")" = "$(content "$WORK/$s.4.a.h5ad")" ] &&
+		ok "$s 1 vs 4 threads: contents identical" || not_ok "$s 1 vs 4 threads: contents differ"
+done
+
 # the simulator's h5ad carries truth columns the 10x directory lacks: compare X and the indices
 counts_only() {
 	"$DUMP" h5ad "$1" | "$PYTHON3" -c 'import json, sys
