@@ -402,24 +402,35 @@ int scuot_adata_subset_var(scuot_adata *a, const int64_t *keep, int64_t nkeep, s
 	return ret;
 }
 
-int scuot_adata_set_obsm(scuot_adata *a, const char *key, scuot_mat *m, scuot_err *e)
+/* Add or replace key -> m in a named-matrix array (obsm, varm); m is taken only on success. */
+static int set_named(scuot_named_mat **arr, int *n, const char *key, scuot_mat *m, const char *what, scuot_err *e)
 {
-	for (int i = 0; i < a->n_obsm; i++)
-		if (strcmp(a->obsm[i].key, key) == 0) {
-			scuot_mat_free(a->obsm[i].m);
-			a->obsm[i].m = m;
+	for (int i = 0; i < *n; i++)
+		if (strcmp((*arr)[i].key, key) == 0) {
+			scuot_mat_free((*arr)[i].m);
+			(*arr)[i].m = m;
 			return 0;
 		}
 	char *k = scuot_strdup(key, e);
-	scuot_named_mat *t = k ? scuot_realloc(a->obsm, (size_t)a->n_obsm + 1, sizeof *t, "obsm", e) : NULL;
+	scuot_named_mat *t = k ? scuot_realloc(*arr, (size_t)*n + 1, sizeof *t, what, e) : NULL;
 	if (!t) {
 		free(k);
 		return e ? e->code : SCUOT_ENOMEM;
 	}
-	a->obsm = t;
-	a->obsm[a->n_obsm].key = k;
-	a->obsm[a->n_obsm++].m = m;
+	*arr = t;
+	t[*n].key = k;
+	t[(*n)++].m = m;
 	return 0;
+}
+
+int scuot_adata_set_obsm(scuot_adata *a, const char *key, scuot_mat *m, scuot_err *e)
+{
+	return set_named(&a->obsm, &a->n_obsm, key, m, "obsm", e);
+}
+
+int scuot_adata_set_varm(scuot_adata *a, const char *key, scuot_mat *m, scuot_err *e)
+{
+	return set_named(&a->varm, &a->n_varm, key, m, "varm", e);
 }
 
 scuot_mat *scuot_adata_get_obsm(const scuot_adata *a, const char *key)

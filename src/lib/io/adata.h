@@ -102,8 +102,10 @@ SCUOT_EXPORT int scuot_adata_check(const scuot_adata *a, scuot_err *e);
 SCUOT_EXPORT int scuot_adata_subset_obs(scuot_adata *a, const int64_t *keep, int64_t nkeep, scuot_err *e);
 /* Keep only columns keep[0..nkeep) (increasing) of var, X, varm and layers. */
 SCUOT_EXPORT int scuot_adata_subset_var(scuot_adata *a, const int64_t *keep, int64_t nkeep, scuot_err *e);
-/* Add dense matrix m under key in obsm (takes ownership of m; replaces an existing key). */
+/* Add dense matrix m under key in obsm (n_obs rows) or varm (n_var rows), replacing an existing key.
+ * On success a owns m; on failure (SCUOT_ENOMEM) m still belongs to the caller. */
 SCUOT_EXPORT int scuot_adata_set_obsm(scuot_adata *a, const char *key, scuot_mat *m, scuot_err *e);
+SCUOT_EXPORT int scuot_adata_set_varm(scuot_adata *a, const char *key, scuot_mat *m, scuot_err *e);
 /* Dense obsm entry under key, or NULL. Borrowed. */
 SCUOT_EXPORT scuot_mat *scuot_adata_get_obsm(const scuot_adata *a, const char *key);
 /* Add sparse layer (takes ownership of c; replaces an existing key). */

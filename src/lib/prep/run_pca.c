@@ -53,27 +53,6 @@ static scuot_csr *select_cols(const scuot_csr *X, const int64_t *cols, int64_t n
 	return Y;
 }
 
-static int set_varm(scuot_adata *a, const char *key, scuot_mat *m, scuot_err *e)
-{
-	for (int i = 0; i < a->n_varm; i++)
-		if (strcmp(a->varm[i].key, key) == 0) {
-			scuot_mat_free(a->varm[i].m);
-			a->varm[i].m = m;
-			return 0;
-		}
-	char *k = scuot_strdup(key, e);
-	scuot_named_mat *t = k ? scuot_realloc(a->varm, (size_t)a->n_varm + 1, sizeof *t, "varm", e) : NULL;
-	if (!t) {
-		free(k);
-		scuot_mat_free(m);
-		return e->code;
-	}
-	a->varm = t;
-	a->varm[a->n_varm].key = k;
-	a->varm[a->n_varm++].m = m;
-	return 0;
-}
-
 /* uns array node key under dict holding a copy of v[0..n). */
 static int uns_array(scuot_uns *dict, const char *key, const double *v, int64_t n, int is_int, scuot_err *e)
 {
@@ -215,10 +194,9 @@ int scuot_pca_run(scuot_adata *a, const scuot_pca_run_opts *o, const char *name,
 	if ((ret = scuot_adata_set_obsm(a, "X_pca", T, e)))
 		goto done;
 	T = NULL;
-	ret = set_varm(a, "PCs", PCs, e);
-	PCs = NULL;
-	if (ret)
+	if ((ret = scuot_adata_set_varm(a, "PCs", PCs, e)))
 		goto done;
+	PCs = NULL;
 	scuot_uns *u = scuot_uns_add(&a->uns, "pca", SCUOT_UNS_DICT, e), *pr;
 	if (!u || (ret = uns_array(u, "variance", m->variance, m->k, 0, e)) ||
 	    (ret = uns_array(u, "variance_ratio", m->variance_ratio, m->k, 0, e)) ||
