@@ -12,3 +12,11 @@ TESTS += tests/cli/reliability.sh
 EXTRA_DIST += tests/cli/reliability.sh
 TESTS += tests/cli/fuzz_regressions.sh
 EXTRA_DIST += tests/cli/fuzz_regressions.sh tests/data/fuzz/README.md tests/data/fuzz/tenx-string-size.h5
+
+# Fuzzing (issue: reliability): every libFuzzer driver for FUZZ_SECONDS each; see tests/fuzz/run.sh.
+FUZZ_SECONDS = 60
+fuzz: all
+	FUZZ_WORK=$(abs_top_builddir)/_build-fuzz sh $(srcdir)/tests/fuzz/run.sh $(FUZZ_SECONDS)
+.PHONY: fuzz
+EXTRA_DIST += tests/fuzz/run.sh tests/fuzz/lsan.supp tests/fuzz/fuzz_mtx.c tests/fuzz/fuzz_tenxdir.c \
+	tests/fuzz/fuzz_text.c tests/fuzz/fuzz_table.c tests/fuzz/fuzz_h5ad.c tests/fuzz/fuzz_tenx.c tests/fuzz/fuzz_loom.c
