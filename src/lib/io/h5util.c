@@ -1126,25 +1126,31 @@ static int alloc_all(hid_t d, int64_t *n, size_t elsize, void **buf, scuot_err *
 	return 0;
 }
 
-int scuot_h5_read_f64(hid_t d, double **out, int64_t *n, scuot_err *e)
+/* All of numeric dataset d as doubles (as_f64) or int64 into a new array; booleans become 0/1. */
+static int read_all_numeric(hid_t d, int as_f64, void **out, int64_t *n, scuot_err *e)
 {
 	int kind = scuot_h5_kind(d), ret;
 	void *buf = NULL;
 	*out = NULL, *n = 0;
-	if (kind != SCUOT_H5_INT && kind != SCUOT_H5_FLOAT && kind != SCUOT_H5_BOOL)
-		return scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "expected numbers, found %s", kind_name(kind));
-	if ((ret = alloc_all(d, n, sizeof(double), &buf, e)))
+	if (kind != SCUOT_H5_INT && kind != SCUOT_H5_BOOL && !(as_f64 && kind == SCUOT_H5_FLOAT))
+		return scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "expected %s, found %s", as_f64 ? "numbers" : "integers",
+		                    kind_name(kind));
+	if ((ret = alloc_all(d, n, 8, &buf, e)))
 		return ret;
 	if (kind == SCUOT_H5_BOOL) {
 		uint8_t *b = scuot_alloc((size_t)*n, 1, 0, "booleans", e);
 		if (!b)
 			ret = e ? e->code : SCUOT_ENOMEM;
 		else if (!(ret = read_bool_rows(d, 0, *n, 1, b, e)))
-			for (int64_t i = 0; i < *n; i++)
-				((double *)buf)[i] = b[i];
+			for (int64_t i = 0; i < *n; i++) {
+				if (as_f64)
+					((double *)buf)[i] = b[i];
+				else
+					((int64_t *)buf)[i] = b[i];
+			}
 		free(b);
 	} else {
-		ret = read_rows(d, H5T_NATIVE_DOUBLE, 0, *n, buf, 1, e);
+		ret = read_rows(d, as_f64 ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64, 0, *n, buf, 1, e);
 	}
 	if (ret) {
 		free(buf);
@@ -1155,33 +1161,14 @@ int scuot_h5_read_f64(hid_t d, double **out, int64_t *n, scuot_err *e)
 	return 0;
 }
 
+int scuot_h5_read_f64(hid_t d, double **out, int64_t *n, scuot_err *e)
+{
+	return read_all_numeric(d, 1, (void **)out, n, e);
+}
+
 int scuot_h5_read_i64(hid_t d, int64_t **out, int64_t *n, scuot_err *e)
 {
-	int kind = scuot_h5_kind(d), ret;
-	void *buf = NULL;
-	*out = NULL, *n = 0;
-	if (kind != SCUOT_H5_INT && kind != SCUOT_H5_BOOL)
-		return scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "expected integers, found %s", kind_name(kind));
-	if ((ret = alloc_all(d, n, sizeof(int64_t), &buf, e)))
-		return ret;
-	if (kind == SCUOT_H5_BOOL) {
-		uint8_t *b = scuot_alloc((size_t)*n, 1, 0, "booleans", e);
-		if (!b)
-			ret = e ? e->code : SCUOT_ENOMEM;
-		else if (!(ret = read_bool_rows(d, 0, *n, 1, b, e)))
-			for (int64_t i = 0; i < *n; i++)
-				((int64_t *)buf)[i] = b[i];
-		free(b);
-	} else {
-		ret = read_rows(d, H5T_NATIVE_INT64, 0, *n, buf, 1, e);
-	}
-	if (ret) {
-		free(buf);
-		*n = 0;
-		return ret;
-	}
-	*out = buf;
-	return 0;
+	return read_all_numeric(d, 0, (void **)out, n, e);
 }
 
 int scuot_h5_read_idx32(hid_t d, int32_t *out, int64_t n, int64_t bound, scuot_err *e)
