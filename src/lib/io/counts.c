@@ -11,6 +11,7 @@
 
 #include "io/counts.h"
 #include "io/h5ad.h"
+#include "io/h5util_internal.h"
 #include "io/loom.h"
 #include "io/mtx.h"
 #include "io/stream.h"
@@ -72,22 +73,16 @@ int scuot_counts_detect(const char *path, int *format, scuot_err *e)
 		*format = SCUOT_FMT_TEXT;
 	else {
 		/* an HDF5 file of another name: tell the layouts apart by their top-level objects */
-		H5E_auto2_t f;
-		void *d;
-		H5Eget_auto2(H5E_DEFAULT, &f, &d);
-		H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-		hid_t h = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-		if (h >= 0) {
-			if (H5Lexists(h, "obs", H5P_DEFAULT) > 0) *format = SCUOT_FMT_H5AD;
-			else if (H5Lexists(h, "row_attrs", H5P_DEFAULT) > 0) *format = SCUOT_FMT_LOOM;
-			else *format = SCUOT_FMT_TENX;
-			H5Fclose(h);
-		}
-		H5Eset_auto2(H5E_DEFAULT, f, d);
+		scuot_err ignored = { 0 };
+		hid_t h = scuot_h5_open(path, &ignored);
 		if (h < 0)
 			return scuot_err_set(e, SCUOT_EINPUT,
 			                     "%s: cannot tell the format; name it with --format (mtx, 10x-h5, h5ad, loom, text) "
 			                     "or use a known extension (.h5ad, .h5, .loom, .csv, .tsv)", path);
+		if (scuot_h5_exists(h, "obs")) *format = SCUOT_FMT_H5AD;
+		else if (scuot_h5_exists(h, "row_attrs")) *format = SCUOT_FMT_LOOM;
+		else *format = SCUOT_FMT_TENX;
+		scuot_h5_close(h);
 	}
 	return 0;
 }

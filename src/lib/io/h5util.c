@@ -134,11 +134,25 @@ static hid_t fapl_new(void)
 	return fapl;
 }
 
+/* Open name read-only with fapl (closed here); a failure names the innermost HDF5 error. */
+static hid_t open_with(const char *name, hid_t fapl, scuot_err *e)
+{
+	char detail[256] = "";
+	hid_t f = H5Fopen(name, H5F_ACC_RDONLY, fapl);
+	H5Pclose(fapl);
+	if (f >= 0)
+		return f;
+	H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, innermost, detail);
+	H5Eclear2(H5E_DEFAULT);
+	if (!*detail)
+		return scuot_err_set(e, SCUOT_EINPUT, "%s: not an HDF5 file or truncated", name);
+	return scuot_err_set(e, SCUOT_EINPUT, "%s: not an HDF5 file or truncated (HDF5: %s)", name, detail);
+}
+
 hid_t scuot_h5_open(const char *path, scuot_err *e)
 {
 	struct stat st;
-	char detail[256] = "";
-	hid_t fapl, f;
+	hid_t fapl;
 	int fd;
 	scuot_h5_quiet();
 	if ((fd = open(path, O_RDONLY)) < 0)
@@ -159,21 +173,12 @@ hid_t scuot_h5_open(const char *path, scuot_err *e)
 	}
 	if ((fapl = fapl_new()) < 0)
 		return scuot_err_set(e, SCUOT_ENOMEM, "%s: cannot create an HDF5 property list", path);
-	f = H5Fopen(path, H5F_ACC_RDONLY, fapl);
-	H5Pclose(fapl);
-	if (f < 0) {
-		H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, innermost, detail);
-		H5Eclear2(H5E_DEFAULT);
-		return scuot_err_set(e, SCUOT_EINPUT, "%s: not an HDF5 file or truncated (HDF5: %s)", path,
-		                     detail);
-	}
-	return f;
+	return open_with(path, fapl, e);
 }
 
 hid_t scuot_h5_open_mem(const void *buf, size_t len, const char *label, scuot_err *e)
 {
-	char detail[256] = "";
-	hid_t fapl, f;
+	hid_t fapl;
 	scuot_h5_quiet();
 	if (!buf || len < 8)
 		return scuot_err_set(e, SCUOT_EINPUT, "%s: not an HDF5 file or truncated (%zu bytes)", label,
@@ -184,15 +189,7 @@ hid_t scuot_h5_open_mem(const void *buf, size_t len, const char *label, scuot_er
 		H5Eclear2(H5E_DEFAULT);
 		return scuot_err_set(e, SCUOT_ENOMEM, "%s: cannot set up an in-memory HDF5 file", label);
 	}
-	f = H5Fopen(label, H5F_ACC_RDONLY, fapl);
-	H5Pclose(fapl);
-	if (f < 0) {
-		H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, innermost, detail);
-		H5Eclear2(H5E_DEFAULT);
-		return scuot_err_set(e, SCUOT_EINPUT, "%s: not an HDF5 file or truncated (HDF5: %s)", label,
-		                     detail);
-	}
-	return f;
+	return open_with(label, fapl, e);
 }
 
 hid_t scuot_h5_create(const char *path, scuot_err *e)
