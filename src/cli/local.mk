@@ -12,3 +12,5 @@ scuot_ingest_LDADD = $(CLI_LIBS)
 
 include src/cli/simulate.mk
 include src/cli/prep.mk
+include src/cli/transport.mk
+include src/cli/score.mk

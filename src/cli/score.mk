@@ -1,0 +1,1 @@
+# src/cli/score.mk -- scuot-score.

@@ -1,0 +1,1 @@
+# src/cli/transport.mk -- scuot-transport and scuot-interpolate.

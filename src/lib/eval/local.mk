@@ -1,0 +1,1 @@
+# src/lib/eval/local.mk -- eval module: scoring predicted populations against held-out cells.

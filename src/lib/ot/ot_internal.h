@@ -1,0 +1,8 @@
+/* ot_internal.h -- not a public header: the method objects each algorithm file defines, listed in
+ * methods.c, and helpers shared by the ot files. */
+#ifndef SCUOT_OT_INTERNAL_H
+#define SCUOT_OT_INTERNAL_H
+
+#include "ot/ot.h"
+
+#endif
