@@ -237,6 +237,76 @@ int scuot_ot_result_coupling_rows(const scuot_ot_result *r, int64_t i0, int64_t 
 	return 0;
 }
 
+int scuot_ot_result_from_potentials(scuot_ot_result *r, size_t budget, int64_t topk, scuot_err *e)
+{
+	int64_t n = r->n, m = r->m, k = topk < m ? topk : m;
+	int ret;
+	coupling_clear(&r->pi);
+	if ((double)n * (double)m * sizeof(double) <= (double)budget) {
+		double *pi = scuot_alloc((size_t)(n * m), sizeof(double), 0, "coupling", e);
+		if (!pi)
+			return e->code;
+		if ((ret = scuot_ot_result_coupling_rows(r, 0, n, pi, e))) {
+			free(pi);
+			return ret;
+		}
+		r->pi.kind = SCUOT_COUPLING_DENSE, r->pi.dense = pi;
+		return scuot_ot_result_marginals(r, e);
+	}
+	if ((ret = marg_alloc(r, e)))
+		return ret;
+	scuot_coupling *c = &r->pi;
+	if (k > 0) {
+		c->indptr = scuot_alloc((size_t)n + 1, sizeof(int64_t), 0, "coupling pointers", e);
+		c->indices = scuot_alloc((size_t)(n * k), sizeof(int32_t), 0, "coupling indices", e);
+		c->data = scuot_alloc((size_t)(n * k), sizeof(double), 0, "coupling values", e);
+		if (!c->indptr || !c->indices || !c->data)
+			return e->code;
+		c->indptr[0] = 0;
+	}
+	int64_t blk = (int64_t)((1 << 24) / (m > 0 ? m : 1));
+	if (blk < 1)
+		blk = 1;
+	double *rows = scuot_alloc((size_t)(blk * m), sizeof(double), 0, "coupling rows", e);
+	if (!rows)
+		return e->code;
+	double kept = 0, total = 0;
+	for (int64_t i0 = 0; i0 < n; i0 += blk) {
+		int64_t i1 = i0 + blk < n ? i0 + blk : n;
+		if ((ret = scuot_ot_result_coupling_rows(r, i0, i1, rows, e))) {
+			free(rows);
+			return ret;
+		}
+		for (int64_t i = i0; i < i1; i++) {
+			const double *row = rows + (i - i0) * m;
+			double s = 0;
+			for (int64_t j = 0; j < m; j++)
+				s += row[j], r->col_sum[j] += row[j];
+			r->row_sum[i] = s, total += s;
+			if (k > 0) {
+				int32_t *idx = c->indices + i * k;
+				topk_row(row, m, k, idx);
+				qsort(idx, (size_t)k, sizeof(int32_t), cmp_i32);
+				for (int64_t q = 0; q < k; q++)
+					c->data[i * k + q] = row[idx[q]], kept += row[idx[q]];
+				c->indptr[i + 1] = (i + 1) * k;
+			}
+		}
+	}
+	free(rows);
+	marg_finish(r);
+	if (k > 0) {
+		c->kind = SCUOT_COUPLING_SPARSE, c->topk = k, c->kept_mass = total > 0 ? kept / total : 1;
+		scuot_log_info("coupling %lld x %lld does not fit in %.3g GB: stored the %lld largest entries of "
+		               "each row (%.4f of the mass)",
+		               (long long)n, (long long)m, budget / 1e9, (long long)k, c->kept_mass);
+	} else {
+		scuot_log_info("coupling %lld x %lld does not fit in %.3g GB: not stored (rebuilt from the dual "
+		               "potentials when needed)", (long long)n, (long long)m, budget / 1e9);
+	}
+	return 0;
+}
+
 int scuot_ot_param_index(const scuot_ot_method *m, const char *name)
 {
 	for (int k = 0; k < m->n_params; k++)

@@ -104,6 +104,10 @@ SCUOT_EXPORT int scuot_ot_result_marginals(scuot_ot_result *r, scuot_err *e);
  * the topk largest entries of each row are kept (kept_mass records what they hold). */
 SCUOT_EXPORT int scuot_ot_result_set_dense(scuot_ot_result *r, double *pi, size_t budget, int64_t topk,
                                            scuot_err *e);
+/* For entropic methods that set eps, f and g (and cost_scale): compute row and column sums and
+ * scaling factors block by block, then store the coupling dense when n m doubles fit in budget bytes,
+ * else the topk largest entries of each row (topk 0: store none; it is rebuilt from f and g). */
+SCUOT_EXPORT int scuot_ot_result_from_potentials(scuot_ot_result *r, size_t budget, int64_t topk, scuot_err *e);
 /* Rows [i0, i1) of the coupling into out ((i1 - i0) x m): from the stored coupling, or rebuilt from f, g
  * and eps when none is stored.  SCUOT_EINPUT when neither is available. */
 SCUOT_EXPORT int scuot_ot_result_coupling_rows(const scuot_ot_result *r, int64_t i0, int64_t i1, double *out,
