@@ -196,6 +196,63 @@ done:
 	return ret;
 }
 
+/* The distinct days of column c (up to 16) as "0, 2, 4" into buf. */
+static void days_present(const scuot_col *c, int64_t n, char *buf, size_t len)
+{
+	double seen[16];
+	int ns = 0;
+	buf[0] = 0;
+	for (int64_t i = 0; i < n && ns < 16; i++) {
+		double v = scuot_col_num(c, i);
+		int k;
+		for (k = 0; k < ns && seen[k] != v; k++)
+			;
+		if (k == ns && !isnan(v)) {
+			seen[ns++] = v;
+			snprintf(buf + strlen(buf), len - strlen(buf), "%s%g", ns > 1 ? ", " : "", v);
+		}
+	}
+	if (!ns)
+		snprintf(buf, len, "none");
+}
+
+int scuot_meta_day_rows(const scuot_adata *a, const char *day_key, const double *days, int n, const char *name,
+                        const char *opt, int64_t **rows, int64_t *nrows, scuot_err *e)
+{
+	int dcol = scuot_df_find(&a->obs, day_key);
+	*rows = NULL, *nrows = 0;
+	if (dcol < 0)
+		return scuot_err_set(e, SCUOT_EINPUT,
+		                     "%s: /obs/%s: no such column, so %s cannot choose cells by day; run "
+		                     "scuot-ingest with --days, or name the column with --day-key",
+		                     name, day_key, opt);
+	const scuot_col *c = &a->obs.cols[dcol];
+	for (int d = 0; d < n; d++) {
+		int64_t k = 0;
+		for (int64_t i = 0; i < a->n_obs && !k; i++)
+			k += fabs(scuot_col_num(c, i) - days[d]) <= 1e-9;
+		if (!k) {
+			char list[256];
+			days_present(c, a->n_obs, list, sizeof list);
+			return scuot_err_set(e, SCUOT_EINPUT, "%s: %s: day %g has no cells (days present: %s)", name,
+			                     opt, days[d], list);
+		}
+	}
+	int64_t *r = scuot_alloc((size_t)(a->n_obs ? a->n_obs : 1), sizeof *r, 0, "day rows", e), k = 0;
+	if (!r)
+		return e->code;
+	for (int64_t i = 0; i < a->n_obs; i++) {
+		double v = scuot_col_num(c, i);
+		for (int d = 0; d < n; d++)
+			if (fabs(v - days[d]) <= 1e-9) {
+				r[k++] = i;
+				break;
+			}
+	}
+	*rows = r, *nrows = k;
+	return 0;
+}
+
 int scuot_meta_keep_days(scuot_adata *a, const double *days, int n, int64_t *dropped, scuot_err *e)
 {
 	int j = scuot_df_find(&a->obs, "day");

@@ -43,6 +43,13 @@ SCUOT_EXPORT int scuot_meta_check_numeric(const scuot_df *table, const char *col
  * name no cell. */
 SCUOT_EXPORT int scuot_meta_keep_cells(scuot_adata *a, char **ids, int64_t n, int64_t *dropped, int64_t *unknown,
                                        scuot_err *e);
+/* Rows of the cells whose obs column day_key (numeric, or text holding numbers) equals one of
+ * days[0..n) within 1e-9, in file order, into a new array *rows (free()) of *nrows.  SCUOT_EINPUT
+ * "NAME: /obs/KEY: ..." when the column is missing or a day has no cells (the message lists the days
+ * present).  opt names the option that asked for the days in messages ("--from"). */
+SCUOT_EXPORT int scuot_meta_day_rows(const scuot_adata *a, const char *day_key, const double *days, int n,
+                                     const char *name, const char *opt, int64_t **rows, int64_t *nrows,
+                                     scuot_err *e);
 /* Keep only cells whose obs "day" equals one of days[0..n) (within 1e-9); *dropped counts the rest.
  * A requested day with no cells is SCUOT_EINPUT. */
 SCUOT_EXPORT int scuot_meta_keep_days(scuot_adata *a, const double *days, int n, int64_t *dropped, scuot_err *e);

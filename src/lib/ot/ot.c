@@ -71,6 +71,7 @@ void scuot_ot_result_free(scuot_ot_result *r)
 	free(r->embedding);
 	scuot_strv_clear(&r->source_ids);
 	scuot_strv_clear(&r->target_ids);
+	scuot_strs_free(r->owned_names, r->n_owned_names);
 	free(r);
 }
 

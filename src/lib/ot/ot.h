@@ -93,6 +93,8 @@ typedef struct scuot_ot_result {
 	char *version, *cmdline, *input, *embedding;
 	uint64_t seed;
 	scuot_strv source_ids, target_ids;
+	char **owned_names; /* parameter names of a result read from a file (param_names point here) */
+	int64_t n_owned_names;
 } scuot_ot_result;
 
 /* An empty result for a problem: sizes, times and copies of x, y, a, b; NULL with e filled. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "io/meta.h"
 #include "prep/prep.h"
 #include "prep/prep_internal.h"
 
@@ -121,52 +122,9 @@ int scuot_pca_run(scuot_adata *a, const scuot_pca_run_opts *o, const char *name,
 
 	/* fit cells: the chosen days, or all */
 	if (o->n_fit_days) {
-		int dcol = scuot_df_find(&a->obs, "day");
-		if (dcol < 0) {
-			ret = scuot_err_set(e, SCUOT_EINPUT,
-			                    "%s: /obs/day: no cell days, so --fit-days cannot choose cells; "
-			                    "run scuot-ingest with --days",
-			                    name);
+		if ((ret = scuot_meta_day_rows(a, "day", o->fit_days, o->n_fit_days, name, "--fit-days", &rows, &nfit,
+		                               e)))
 			goto done;
-		}
-		if (!(rows = scuot_alloc((size_t)(a->n_obs ? a->n_obs : 1), sizeof *rows, 0, "fit cells",
-		                         e))) {
-			ret = e->code;
-			goto done;
-		}
-		for (int d = 0; d < o->n_fit_days; d++) {
-			int64_t c = 0;
-			for (int64_t i = 0; i < a->n_obs; i++)
-				c += fabs(scuot_col_num(&a->obs.cols[dcol], i) - o->fit_days[d]) <= 1e-9;
-			if (c == 0) {
-				char list[256] = "";
-				double seen[16];
-				int ns = 0;
-				for (int64_t i = 0; i < a->n_obs && ns < 16; i++) {
-					double v = scuot_col_num(&a->obs.cols[dcol], i);
-					int k;
-					for (k = 0; k < ns && seen[k] != v; k++)
-						;
-					if (k == ns && !isnan(v)) {
-						seen[ns++] = v;
-						snprintf(list + strlen(list), sizeof list - strlen(list),
-						         "%s%g", ns > 1 ? ", " : "", v);
-					}
-				}
-				ret = scuot_err_set(e, SCUOT_EINPUT,
-				                    "%s: --fit-days: day %g has no cells (days present: %s)",
-				                    name, o->fit_days[d], list);
-				goto done;
-			}
-		}
-		for (int64_t i = 0; i < a->n_obs; i++) {
-			double v = scuot_col_num(&a->obs.cols[dcol], i);
-			for (int d = 0; d < o->n_fit_days; d++)
-				if (fabs(v - o->fit_days[d]) <= 1e-9) {
-					rows[nfit++] = i;
-					break;
-				}
-		}
 		scuot_log_info("local PCA: fit on %lld cells of %d days, projecting all %lld cells",
 		               (long long)nfit, o->n_fit_days, (long long)a->n_obs);
 	}
