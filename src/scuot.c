@@ -16,6 +16,8 @@ static const struct stage {
 	{ "Data", "simulate", "synthetic branching time course with known growth, for tests and demos" },
 	{ "Preprocessing", "normalize", "QC, library-size normalisation, log1p, highly variable genes, growth prior" },
 	{ "Preprocessing", "pca", "principal components, global or fitted on chosen days (local PCA)" },
+	{ "Transport", "transport", "link two days with a transport method (--list-methods) into a result file" },
+	{ "Transport", "interpolate", "predicted population at a day between the two of a result" },
 	{ NULL, NULL, NULL }
 };
 

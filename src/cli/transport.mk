@@ -1,1 +1,7 @@
 # src/cli/transport.mk -- scuot-transport and scuot-interpolate.
+bin_PROGRAMS += scuot-transport
+scuot_transport_SOURCES = src/cli/transport.c
+scuot_transport_LDADD = $(CLI_LIBS)
+bin_PROGRAMS += scuot-interpolate
+scuot_interpolate_SOURCES = src/cli/interpolate.c
+scuot_interpolate_LDADD = $(CLI_LIBS)

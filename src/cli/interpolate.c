@@ -1,0 +1,230 @@
+/* interpolate.c -- scuot-interpolate: the predicted population at a day between the two days of a
+ * transport result, as an h5ad of points in the result's embedding with masses in obs. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "core/log.h"
+#include "io/h5ad.h"
+#include "io/result.h"
+#include "ot/interp.h"
+
+typedef struct ip_args {
+	const char *input, *output;
+	double at;
+	int have_at, rule;
+	int64_t npoints; /* 0: max(n, m) */
+} ip_args;
+
+static void usage(FILE *fp, const scuot_cli *c)
+{
+	fprintf(fp,
+	        "Usage: scuot-interpolate --at T [options] result.h5 -o interp.h5ad\n\n"
+	        "Predict the population at day T between the two days D0 < T < D1 of a transport result\n"
+	        "(scuot-transport).  s = (T - D0) / (D1 - D0).  The output holds one row per point: obsm\n"
+	        "<embedding> (the result's, e.g. X_pca), obs weight (mass), source_cell and target_cell (the\n"
+	        "pair it was drawn from), and uns/scuot_interpolate (method, t0, t1, at, s, rule, mass).\n\n"
+	        "  --at T                the day to predict [required]\n"
+	        "  -n, --n-points N      population size (pairs drawn) [max(source, target cells)]\n"
+	        "  --rule R              auto, linear, wfr or snapshot [auto]:\n"
+	        "                        linear: pairs (i, j) drawn with probability proportional to\n"
+	        "                          pi_ij / colsum_j^(1-s), point (1-s) x_i + s y_j (Waddington-OT);\n"
+	        "                        wfr: pairs drawn by their mass on the WFR geodesic between the paired\n"
+	        "                          Diracs, point on that geodesic (Chizat et al. 2018), weights carry\n"
+	        "                          the interpolated mass;\n"
+	        "                        snapshot: the stored particle snapshot nearest to s;\n"
+	        "                        auto: wfr for wfr results, snapshot when there is no coupling, else\n"
+	        "                          linear\n"
+	        "  -o, --output FILE     the AnnData file to write [required]\n");
+	scuot_cli_global_help(fp, c);
+	fprintf(fp, "\nExample:\n  scuot-interpolate --at 4 uot_2_6.h5 -o uot_at4.h5ad\n");
+}
+
+static int parse_args(int argc, char **argv, scuot_cli *c, ip_args *a)
+{
+	enum { OPT_AT = 1, OPT_RULE };
+	static const struct option lopts[] = {
+		{ "at", required_argument, NULL, OPT_AT },
+		{ "n-points", required_argument, NULL, 'n' },
+		{ "rule", required_argument, NULL, OPT_RULE },
+		{ "output", required_argument, NULL, 'o' },
+		SCUOT_CLI_GLOBAL_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	int opt, r;
+	int64_t v;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":n:o:hvqV", lopts, NULL)) != -1) {
+		if ((r = scuot_cli_global_opt(c, opt, optarg)) != 0) {
+			if (r < 0)
+				return 2;
+			continue;
+		}
+		switch (opt) {
+		case 'h': usage(stdout, c); return 1;
+		case 'V': scuot_cli_version(stdout); return 1;
+		case OPT_AT:
+			if (scuot_cli_double(c, "--at", optarg, &a->at))
+				return 2;
+			a->have_at = 1;
+			break;
+		case 'n':
+			if (scuot_cli_int(c, "--n-points", optarg, 1, 1000000000, &v))
+				return 2;
+			a->npoints = v;
+			break;
+		case OPT_RULE: {
+			int k;
+			for (k = 0; k <= SCUOT_INTERP_SNAPSHOT && strcmp(optarg, scuot_interp_rule_name(k)); k++)
+				;
+			if (k > SCUOT_INTERP_SNAPSHOT)
+				return scuot_cli_usage_error(c, "--rule: '%s' is not auto, linear, wfr or snapshot", optarg);
+			a->rule = k;
+			break;
+		}
+		case 'o': a->output = optarg; break;
+		case ':': return scuot_cli_usage_error(c, "option '%s' needs a value", argv[optind - 1]);
+		default: return scuot_cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (!a->have_at)
+		return scuot_cli_usage_error(c, "no day given (--at T)");
+	if (optind == argc)
+		return scuot_cli_usage_error(c, "no input file given");
+	if (argc - optind > 1)
+		return scuot_cli_usage_error(c, "one input file expected, got %d", argc - optind);
+	if (!a->output)
+		return scuot_cli_usage_error(c, "no output file given (-o interp.h5ad)");
+	a->input = argv[optind];
+	return 0;
+}
+
+/* The population as AnnData: no genes, obsm <embedding>, obs weight/source_cell/target_cell, uns. */
+static int to_adata(const scuot_cli *c, const scuot_ot_result *r, const scuot_interp_pop *p, const ip_args *ia,
+                    scuot_adata **out, scuot_err *e)
+{
+	scuot_adata *a = scuot_adata_new(p->np, 0, e);
+	scuot_mat *X = NULL;
+	char **idx = NULL;
+	int ret;
+	if (!a)
+		return e->code;
+	if (!(idx = scuot_alloc((size_t)p->np, sizeof *idx, 1, "point names", e))) {
+		ret = e->code;
+		goto fail;
+	}
+	for (int64_t k = 0; k < p->np; k++) {
+		char buf[32];
+		snprintf(buf, sizeof buf, "p%lld", (long long)k);
+		if (!(idx[k] = scuot_strdup(buf, e))) {
+			scuot_strs_free(idx, k);
+			ret = e->code;
+			goto fail;
+		}
+	}
+	if ((ret = scuot_df_set_index(&a->obs, idx, p->np, e)))
+		goto fail;
+	char **none = calloc(1, sizeof *none); /* no genes: an empty var index */
+	if (!none || (ret = scuot_df_set_index(&a->var, none, 0, e))) {
+		free(none);
+		ret = none ? ret : scuot_err_set(e, SCUOT_ENOMEM, "out of memory");
+		goto fail;
+	}
+	scuot_col *w = scuot_df_add(&a->obs, "weight", SCUOT_COL_FLOAT, e), *cs, *ct;
+	if (!w) {
+		ret = e->code;
+		goto fail;
+	}
+	memcpy(w->f, p->w, sizeof(double) * (size_t)p->np);
+	if (!(cs = scuot_df_add(&a->obs, "source_cell", SCUOT_COL_STRING, e)) ||
+	    !(ct = scuot_df_add(&a->obs, "target_cell", SCUOT_COL_STRING, e))) {
+		ret = e->code;
+		goto fail;
+	}
+	for (int64_t k = 0; k < p->np; k++) {
+		const char *sn = p->src[k] >= 0 && r->source_ids.n == r->n ? r->source_ids.a[p->src[k]] : NULL;
+		const char *tn = p->tgt[k] >= 0 && r->target_ids.n == r->m ? r->target_ids.a[p->tgt[k]] : NULL;
+		if ((sn && !(cs->s[k] = scuot_strdup(sn, e))) || (tn && !(ct->s[k] = scuot_strdup(tn, e)))) {
+			ret = e->code;
+			goto fail;
+		}
+	}
+	if (!(X = scuot_mat_new(p->np, p->d, e))) {
+		ret = e->code;
+		goto fail;
+	}
+	memcpy(X->data, p->x, sizeof(double) * (size_t)(p->np * p->d));
+	if ((ret = scuot_adata_set_obsm(a, r->embedding && *r->embedding ? r->embedding : "X_pca", X, e)))
+		goto fail;
+	X = NULL;
+	scuot_uns *u = scuot_uns_add(&a->uns, "scuot_interpolate", SCUOT_UNS_DICT, e);
+	if (!u || scuot_uns_set_str(u, "method", r->method, e) || scuot_uns_set_num(u, "t0", r->t0, 0, e) ||
+	    scuot_uns_set_num(u, "t1", r->t1, 0, e) || scuot_uns_set_num(u, "at", ia->at, 0, e) ||
+	    scuot_uns_set_num(u, "s", p->s, 0, e) || scuot_uns_set_str(u, "rule", scuot_interp_rule_name(p->rule), e) ||
+	    scuot_uns_set_num(u, "mass", p->mass, 0, e) || scuot_uns_set_str(u, "result", ia->input, e) ||
+	    scuot_uns_set_str(u, "embedding", r->embedding ? r->embedding : "", e)) {
+		ret = e->code;
+		goto fail;
+	}
+	if ((ret = scuot_cli_record(c, a, e)))
+		goto fail;
+	*out = a;
+	return 0;
+fail:
+	scuot_mat_free(X);
+	scuot_adata_free(a);
+	return ret;
+}
+
+static int run(const scuot_cli *c, ip_args *ia, scuot_err *e)
+{
+	scuot_ot_result *r = NULL;
+	scuot_interp_pop p = { 0 };
+	scuot_adata *a = NULL;
+	int ret;
+	if ((ret = scuot_result_read(ia->input, NULL, &r, e)))
+		goto done;
+	double lo = r->t0 < r->t1 ? r->t0 : r->t1, hi = r->t0 < r->t1 ? r->t1 : r->t0;
+	if (!(ia->at >= lo && ia->at <= hi)) {
+		ret = scuot_err_set(e, SCUOT_EINPUT, "%s: --at %g is outside the days of this result (%g to %g)",
+		                    ia->input, ia->at, r->t0, r->t1);
+		goto done;
+	}
+	double s = (ia->at - r->t0) / (r->t1 - r->t0);
+	int64_t np = ia->npoints ? ia->npoints : (r->n > r->m ? r->n : r->m);
+	scuot_log_info("%s: method %s, days %g -> %g, predicting day %g (s = %.4g), %lld points", ia->input, r->method,
+	               r->t0, r->t1, ia->at, s, (long long)np);
+	if ((ret = scuot_interp(r, s, ia->rule, np, c->seed, &p, e))) {
+		scuot_err_prefix(e, "%s: ", ia->input);
+		goto done;
+	}
+	if ((ret = to_adata(c, r, &p, ia, &a, e)) || (ret = scuot_h5ad_write(ia->output, a, e)))
+		goto done;
+	scuot_log_info("wrote %s (%lld points, rule %s, mass %.4g)", ia->output, (long long)p.np,
+	               scuot_interp_rule_name(p.rule), p.mass);
+done:
+	scuot_adata_free(a);
+	scuot_interp_pop_clear(&p);
+	scuot_ot_result_free(r);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	scuot_cli c;
+	ip_args a;
+	scuot_err e = { 0 };
+	scuot_cli_init(&c, "interpolate", argc, argv);
+	memset(&a, 0, sizeof a);
+	int r = parse_args(argc, argv, &c, &a);
+	if (r)
+		return r == 1 ? 0 : 2;
+	scuot_cli_apply(&c);
+	if (run(&c, &a, &e))
+		return scuot_cli_fail(&c, &e);
+	scuot_cli_finish(&c);
+	return 0;
+}
