@@ -19,4 +19,5 @@ fuzz: all
 	FUZZ_WORK=$(abs_top_builddir)/_build-fuzz sh $(srcdir)/tests/fuzz/run.sh $(FUZZ_SECONDS)
 .PHONY: fuzz
 EXTRA_DIST += tests/fuzz/run.sh tests/fuzz/lsan.supp tests/fuzz/fuzz_mtx.c tests/fuzz/fuzz_tenxdir.c \
-	tests/fuzz/fuzz_text.c tests/fuzz/fuzz_table.c tests/fuzz/fuzz_h5ad.c tests/fuzz/fuzz_tenx.c tests/fuzz/fuzz_loom.c
+	tests/fuzz/fuzz_text.c tests/fuzz/fuzz_table.c tests/fuzz/fuzz_h5ad.c tests/fuzz/fuzz_tenx.c tests/fuzz/fuzz_loom.c \
+	tests/fuzz/fuzz_result.c

@@ -9,7 +9,7 @@ set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-60}
 [ $# -gt 0 ] && shift
-drivers=${*:-"mtx tenxdir text table h5ad tenx loom"}
+drivers=${*:-"mtx tenxdir text table h5ad tenx loom result"}
 WORK=${FUZZ_WORK:-${TMPDIR:-/tmp}/scuot-fuzz}
 CC=${FUZZ_CC:-clang}
 mkdir -p "$WORK/obj"
@@ -23,7 +23,8 @@ libs="$hdf5_libs -lcsv -lz -lgsl -llapacke -lopenblas -lm"
 
 # the library, instrumented (every module the readers can reach)
 objs=""
-for src in "$top"/src/lib/core/*.c "$top"/src/lib/io/*.c; do
+for src in "$top"/src/lib/core/*.c "$top"/src/lib/io/*.c "$top"/src/lib/ot/ot.c "$top"/src/lib/ot/cost.c \
+	"$top"/src/lib/ot/interp.c; do
 	o="$WORK/obj/$(basename "$(dirname "$src")")_$(basename "$src" .c).o"
 	if [ ! -f "$o" ] || [ "$src" -nt "$o" ]; then
 		$CC $cflags -c "$src" -o "$o"

@@ -1,13 +1,13 @@
 /* result.c -- writing and reading transport result files (HDF5): problem, parameters, coupling (dense,
  * sparse or none), dual potentials, marginals and scaling factors, snapshots and diagnostics. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <hdf5.h>
 
-#include "config.h"
 #include "core/outfile.h"
 #include "io/h5util_internal.h"
 #include "io/result.h"
@@ -48,7 +48,7 @@ static int write_body(hid_t f, const scuot_ot_result *r, scuot_err *e)
 	if ((ret = scuot_h5_attr_set_str(f, "format", SCUOT_RESULT_FORMAT, e)) ||
 	    (ret = scuot_h5_attr_set_i64s(f, "format_version", &one, 1, e)) ||
 	    (ret = scuot_h5_attr_set_str(f, "method", r->method, e)) ||
-	    (ret = scuot_h5_attr_set_str(f, "scuot_version", r->version ? r->version : PACKAGE_VERSION, e)))
+	    (ret = scuot_h5_attr_set_str(f, "scuot_version", r->version ? r->version : "unknown", e)))
 		return ret;
 	/* parameters */
 	if ((g = scuot_h5_group(f, "params", 0, e)) < 0)
@@ -384,8 +384,9 @@ static int read_body(hid_t f, const char *path, const char *method, scuot_ot_res
 		goto done;
 	r->n = dims[0], r->d = dims[1], r->m = dimy[0];
 	r->pi.n = r->n, r->pi.m = r->m;
-	if (r->n < 1 || r->m < 1 || r->d < 1) {
-		ret = scuot_h5_err(e, SCUOT_EINPUT, g, NULL, "empty source or target");
+	if (r->n < 1 || r->m < 1 || r->d < 1 || r->n > INT32_MAX || r->m > INT32_MAX || r->d > (1 << 20)) {
+		ret = scuot_h5_err(e, SCUOT_EINPUT, g, NULL, "source %lld x %lld, target %lld points: empty or too large",
+		                   (long long)r->n, (long long)r->d, (long long)r->m);
 		goto done;
 	}
 	int64_t seed = 0;
@@ -501,6 +502,10 @@ static int read_body(hid_t f, const char *path, const char *method, scuot_ot_res
 				ret = scuot_h5_err(e, SCUOT_EINPUT, g, name, "is not 2-D with %lld columns", (long long)r->d);
 			if (ret)
 				goto done;
+			if (dims[0] > INT32_MAX) {
+				ret = scuot_h5_err(e, SCUOT_EINPUT, g, name, "too many particles");
+				goto done;
+			}
 			sn->np = dims[0];
 			if ((ret = get_f64(g, name, sn->np * r->d, &sn->x, e)))
 				goto done;
@@ -549,18 +554,15 @@ done:
 	return ret;
 }
 
-int scuot_result_read(const char *path, const char *method, scuot_ot_result **out, scuot_err *e)
+/* Read an open file f (closed here) named path. */
+static int read_file(hid_t f, const char *path, const char *method, scuot_ot_result **out, scuot_err *e)
 {
 	scuot_ot_result *r = calloc(1, sizeof *r);
 	names_block nb = { 0 };
-	hid_t f;
 	int ret;
-	*out = NULL;
-	if (!r)
+	if (!r) {
+		scuot_h5_close(f);
 		return scuot_err_set(e, SCUOT_ENOMEM, "out of memory");
-	if ((f = scuot_h5_open(path, e)) < 0) {
-		free(r);
-		return (int)f;
 	}
 	ret = read_body(f, path, method, r, &nb, e);
 	scuot_h5_close(f);
@@ -573,4 +575,25 @@ int scuot_result_read(const char *path, const char *method, scuot_ot_result **ou
 	r->owned_names = nb.names, r->n_owned_names = nb.n;
 	*out = r;
 	return 0;
+}
+
+int scuot_result_read(const char *path, const char *method, scuot_ot_result **out, scuot_err *e)
+{
+	hid_t f;
+	*out = NULL;
+	scuot_h5_quiet();
+	if ((f = scuot_h5_open(path, e)) < 0)
+		return (int)f;
+	return read_file(f, path, method, out, e);
+}
+
+int scuot_result_read_mem(const void *buf, size_t len, const char *label, const char *method,
+                          scuot_ot_result **out, scuot_err *e)
+{
+	hid_t f;
+	*out = NULL;
+	scuot_h5_quiet();
+	if ((f = scuot_h5_open_mem(buf, len, label ? label : "(memory)", e)) < 0)
+		return (int)f;
+	return read_file(f, label ? label : "(memory)", method, out, e);
 }
