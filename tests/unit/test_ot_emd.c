@@ -1,5 +1,6 @@
 /* test_ot_emd.c -- unit tests of the network-simplex EMD (src/lib/ot/emd.c): POT reference cases, optimality
- * certificates (dual feasibility, complementary slackness, strong duality), closed forms, bad input, the method. */
+ * certificates (dual feasibility, complementary slackness, strong duality), closed forms, bad input, the
+ * method. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -76,35 +77,38 @@ static void check_certificate(const char *name, int64_t n, int64_t m, const doub
 	double *rs = xcalloc((size_t)n, sizeof(double)), *cs = xcalloc((size_t)m, sizeof(double));
 	for (int64_t q = 0; q < r->nnz; q++) {
 		int64_t i = r->row[q], j = r->col[q];
-		cr_assert(i >= 0 && i < n && j >= 0 && j < m, "%s: entry %lld at (%lld, %lld) out of range", name,
-		          (long long)q, (long long)i, (long long)j);
+		cr_assert(i >= 0 && i < n && j >= 0 && j < m, "%s: entry %lld at (%lld, %lld) out of range",
+		          name, (long long)q, (long long)i, (long long)j);
 		if (q > 0)
 			cr_assert(r->row[q - 1] < i || (r->row[q - 1] == i && r->col[q - 1] < j),
-			          "%s: entries %lld and %lld not sorted by (row, col)", name, (long long)q - 1, (long long)q);
+			          "%s: entries %lld and %lld not sorted by (row, col)", name,
+			          (long long)q - 1, (long long)q);
 		cr_assert(r->flow[q] > 0, "%s: entry %lld has flow %g", name, (long long)q, r->flow[q]);
 		rs[i] += r->flow[q], cs[j] += r->flow[q], cost += r->flow[q] * C[i * m + j];
 		double slack = C[i * m + j] - r->u[i] - r->v[j];
-		cr_assert(fabs(slack) <= tol, "%s: flow %g on (%lld, %lld) but C - u - v = %g (tolerance %g)", name,
-		          r->flow[q], (long long)i, (long long)j, slack, tol);
+		cr_assert(fabs(slack) <= tol, "%s: flow %g on (%lld, %lld) but C - u - v = %g (tolerance %g)",
+		          name, r->flow[q], (long long)i, (long long)j, slack, tol);
 	}
 	for (int64_t i = 0; i < n; i++)
-		cr_assert(fabs(rs[i] - a[i]) <= mtol, "%s: row %lld sums to %.17g, a = %.17g", name, (long long)i, rs[i],
-		          a[i]);
+		cr_assert(fabs(rs[i] - a[i]) <= mtol, "%s: row %lld sums to %.17g, a = %.17g", name,
+		          (long long)i, rs[i], a[i]);
 	for (int64_t j = 0; j < m; j++)
-		cr_assert(fabs(cs[j] - b[j]) <= mtol, "%s: column %lld sums to %.17g, b = %.17g", name, (long long)j,
-		          cs[j], b[j]);
+		cr_assert(fabs(cs[j] - b[j]) <= mtol, "%s: column %lld sums to %.17g, b = %.17g", name,
+		          (long long)j, cs[j], b[j]);
 	for (int64_t i = 0; i < n; i++)
 		for (int64_t j = 0; j < m; j++)
-			cr_assert(r->u[i] + r->v[j] <= C[i * m + j] + tol, "%s: dual infeasible at (%lld, %lld): u + v = "
-			          "%.17g > C = %.17g", name, (long long)i, (long long)j, r->u[i] + r->v[j], C[i * m + j]);
+			cr_assert(r->u[i] + r->v[j] <= C[i * m + j] + tol,
+			          "%s: dual infeasible at (%lld, %lld): u + v = "
+			          "%.17g > C = %.17g",
+			          name, (long long)i, (long long)j, r->u[i] + r->v[j], C[i * m + j]);
 	for (int64_t i = 0; i < n; i++)
 		dual += a[i] * r->u[i];
 	for (int64_t j = 0; j < m; j++)
 		dual += b[j] * r->v[j];
-	cr_assert(fabs(cost - r->cost) <= 1e-12 * fmax(1, fabs(cost)), "%s: reported cost %.17g, sum flow C %.17g",
-	          name, r->cost, cost);
-	cr_assert(fabs(cost - dual) <= 1e-9 * fmax(cmax, 1e-300), "%s: primal %.17g != dual %.17g", name, cost,
-	          dual);
+	cr_assert(fabs(cost - r->cost) <= 1e-12 * fmax(1, fabs(cost)),
+	          "%s: reported cost %.17g, sum flow C %.17g", name, r->cost, cost);
+	cr_assert(fabs(cost - dual) <= 1e-9 * fmax(cmax, 1e-300), "%s: primal %.17g != dual %.17g", name,
+	          cost, dual);
 	free(rs);
 	free(cs);
 }
@@ -154,7 +158,8 @@ static int fx_next(FILE *fp, fx_case *c)
 	cr_assert_eq(fscanf(fp, "%63s", t), 1);
 	if (!strcmp(t, "points")) {
 		cr_assert_eq(fscanf(fp, "%lld %31s", &d, kind), 2);
-		double *x = xcalloc((size_t)(n * d), sizeof(double)), *y = xcalloc((size_t)(m * d), sizeof(double));
+		double *x = xcalloc((size_t)(n * d), sizeof(double)),
+		       *y = xcalloc((size_t)(m * d), sizeof(double));
 		for (long long k = 0; k < n * d; k++)
 			cr_assert_eq(fscanf(fp, "%lf", &x[k]), 1);
 		for (long long k = 0; k < m * d; k++)
@@ -200,18 +205,19 @@ Test(emd, pot_reference_cases)
 	int ncase = 0;
 	while (fx_next(fp, &c)) {
 		scuot_emd_result r;
-		scuot_err e = {0};
+		scuot_err e = { 0 };
 		int ret = scuot_emd(c.n, c.m, c.a, c.b, c.C, 0, &r, &e);
 		cr_assert_eq(ret, 0, "%s: %s", c.name, e.msg);
-		cr_assert(fabs(r.cost - c.cost) <= 1e-9 * fabs(c.cost) + 1e-15, "%s: cost %.17g, POT %.17g", c.name,
-		          r.cost, c.cost);
+		cr_assert(fabs(r.cost - c.cost) <= 1e-9 * fabs(c.cost) + 1e-15, "%s: cost %.17g, POT %.17g",
+		          c.name, r.cost, c.cost);
 		check_certificate(c.name, c.n, c.m, c.a, c.b, c.C, &r, 1e-12, 1e-9);
 		if (c.unique) {
 			double *pl = xcalloc((size_t)(c.n * c.m), sizeof(double));
 			for (int64_t q = 0; q < r.nnz; q++)
 				pl[r.row[q] * c.m + r.col[q]] = r.flow[q];
 			for (int64_t q = 0; q < c.n * c.m; q++)
-				cr_assert(fabs(pl[q] - c.plan[q]) <= 1e-12, "%s: plan (%lld, %lld) = %.17g, POT %.17g", c.name,
+				cr_assert(fabs(pl[q] - c.plan[q]) <= 1e-12,
+				          "%s: plan (%lld, %lld) = %.17g, POT %.17g", c.name,
 				          (long long)(q / c.m), (long long)(q % c.m), pl[q], c.plan[q]);
 			free(pl);
 		}
@@ -236,10 +242,10 @@ static void random_problem(int64_t n, int64_t m, int64_t d, int euclid, int unif
 	double *a = random_masses(n, uniform), *b = random_masses(m, uniform);
 	double *C = direct_cost(x, n, y, m, d, euclid);
 	scuot_emd_result r;
-	scuot_err e = {0};
+	scuot_err e = { 0 };
 	char name[96];
-	snprintf(name, sizeof name, "random %lld x %lld (d %lld, %s, %s)", (long long)n, (long long)m, (long long)d,
-	         euclid ? "euclidean" : "sqeuclidean", uniform ? "uniform" : "weighted");
+	snprintf(name, sizeof name, "random %lld x %lld (d %lld, %s, %s)", (long long)n, (long long)m,
+	         (long long)d, euclid ? "euclidean" : "sqeuclidean", uniform ? "uniform" : "weighted");
 	cr_assert_eq(scuot_emd(n, m, a, b, C, 0, &r, &e), 0, "%s: %s", name, e.msg);
 	check_certificate(name, n, m, a, b, C, &r, 1e-12, 1e-9);
 	scuot_emd_result_clear(&r);
@@ -271,11 +277,12 @@ Test(emd, certificate_integer_costs)
 	/* massive ties and degenerate bases: integer costs 0..3, uniform masses, n = m */
 	int64_t n = 150;
 	rng_state = 99;
-	double *a = random_masses(n, 1), *b = random_masses(n, 1), *C = xcalloc((size_t)(n * n), sizeof(double));
+	double *a = random_masses(n, 1), *b = random_masses(n, 1),
+	       *C = xcalloc((size_t)(n * n), sizeof(double));
 	for (int64_t q = 0; q < n * n; q++)
 		C[q] = floor(urand() * 4);
 	scuot_emd_result r;
-	scuot_err e = {0};
+	scuot_err e = { 0 };
 	cr_assert_eq(scuot_emd(n, n, a, b, C, 0, &r, &e), 0, "%s", e.msg);
 	check_certificate("integer costs 150 x 150", n, n, a, b, C, &r, 1e-12, 1e-9);
 	scuot_emd_result_clear(&r);
@@ -301,9 +308,10 @@ Test(emd, sorted_matching_1d)
 		x[i] = nrand(), y[i] = 2 * urand();
 	for (int p = 1; p <= 2; p++) {
 		double dist, want = 0;
-		scuot_err e = {0};
-		int ret = scuot_emd_distance(x, n, NULL, y, n, NULL, 1, p == 1 ? SCUOT_COST_EUCLIDEAN :
-		                             SCUOT_COST_SQEUCLIDEAN, &dist, &e);
+		scuot_err e = { 0 };
+		int ret =
+		    scuot_emd_distance(x, n, NULL, y, n, NULL, 1,
+		                       p == 1 ? SCUOT_COST_EUCLIDEAN : SCUOT_COST_SQEUCLIDEAN, &dist, &e);
 		cr_assert_eq(ret, 0, "%s", e.msg);
 		double *xs = xcalloc((size_t)n, sizeof(double)), *ys = xcalloc((size_t)n, sizeof(double));
 		memcpy(xs, x, sizeof(double) * (size_t)n);
@@ -312,8 +320,8 @@ Test(emd, sorted_matching_1d)
 		qsort(ys, (size_t)n, sizeof(double), cmp_d);
 		for (int64_t k = 0; k < n; k++)
 			want += pow(fabs(xs[k] - ys[k]), p) / n;
-		cr_assert(fabs(dist - want) <= 1e-10 * want, "W%d on the line: %.17g, sorted matching %.17g", p, dist,
-		          want);
+		cr_assert(fabs(dist - want) <= 1e-10 * want, "W%d on the line: %.17g, sorted matching %.17g",
+		          p, dist, want);
 		free(xs);
 		free(ys);
 	}
@@ -333,7 +341,7 @@ Test(emd, identical_clouds)
 	w = random_masses(n, 0);
 	for (int kind = SCUOT_COST_SQEUCLIDEAN; kind <= SCUOT_COST_EUCLIDEAN; kind++) {
 		double dist = -1;
-		scuot_err e = {0};
+		scuot_err e = { 0 };
 		cr_assert_eq(scuot_emd_distance(x, n, w, x, n, w, d, kind, &dist, &e), 0, "%s", e.msg);
 		cr_assert(fabs(dist) <= 1e-7, "%s distance of a cloud to itself: %g, expected 0",
 		          scuot_cost_kind_name(kind), dist);
@@ -341,13 +349,14 @@ Test(emd, identical_clouds)
 	/* and exactly 0 with an exact zero diagonal */
 	double *C = direct_cost(x, n, x, n, d, 0);
 	scuot_emd_result r;
-	scuot_err e = {0};
+	scuot_err e = { 0 };
 	cr_assert_eq(scuot_emd(n, n, w, w, C, 0, &r, &e), 0, "%s", e.msg);
 	cr_assert_eq(r.cost, 0.0, "cost of the identity transport %g, expected 0", r.cost);
-	cr_assert_eq(r.nnz, n, "identity transport has %lld entries, expected %lld", (long long)r.nnz, (long long)n);
+	cr_assert_eq(r.nnz, n, "identity transport has %lld entries, expected %lld", (long long)r.nnz,
+	             (long long)n);
 	for (int64_t q = 0; q < r.nnz; q++)
-		cr_assert_eq(r.row[q], r.col[q], "entry %lld at (%d, %d) off the diagonal", (long long)q, r.row[q],
-		             r.col[q]);
+		cr_assert_eq(r.row[q], r.col[q], "entry %lld at (%d, %d) off the diagonal", (long long)q,
+		             r.row[q], r.col[q]);
 	scuot_emd_result_clear(&r);
 	free(C);
 	free(x);
@@ -362,7 +371,7 @@ Test(emd, max_iter_stops_early)
 	for (int64_t q = 0; q < n * n; q++)
 		C[q] = urand();
 	scuot_emd_result r;
-	scuot_err e = {0};
+	scuot_err e = { 0 };
 	cr_assert_eq(scuot_emd(n, n, a, a, C, 5, &r, &e), 0, "%s", e.msg);
 	cr_assert_eq(r.optimal, 0, "optimal after 5 pivots on a 40 x 40 problem");
 	cr_assert_eq(r.iterations, 5, "iterations %lld, max_iter 5", (long long)r.iterations);
@@ -380,37 +389,38 @@ Test(emd, max_iter_stops_early)
 
 Test(emd, bad_input)
 {
-	double a[3] = {0.2, 0.3, 0.5}, b[2] = {0.5, 0.6}, C[6] = {1, 2, 3, 4, 5, 6};
+	double a[3] = { 0.2, 0.3, 0.5 }, b[2] = { 0.5, 0.6 }, C[6] = { 1, 2, 3, 4, 5, 6 };
 	scuot_emd_result r;
-	scuot_err e = {0};
+	scuot_err e = { 0 };
 	cr_assert_eq(scuot_emd(3, 2, a, b, C, 0, &r, &e), SCUOT_EINPUT);
 	cr_assert(strstr(e.msg, "sum"), "unequal sums: message '%s' does not say so", e.msg);
 	cr_assert_null(r.row);
-	double b2[2] = {0.5, 0.5}, an[3] = {0.6, -0.1, 0.5};
-	e = (scuot_err){0};
+	double b2[2] = { 0.5, 0.5 }, an[3] = { 0.6, -0.1, 0.5 };
+	e = (scuot_err){ 0 };
 	cr_assert_eq(scuot_emd(3, 2, an, b2, C, 0, &r, &e), SCUOT_EINPUT);
 	cr_assert(strstr(e.msg, "source mass 1"), "negative mass: message '%s' does not name it", e.msg);
-	double bn[2] = {1.5, -0.5};
-	e = (scuot_err){0};
+	double bn[2] = { 1.5, -0.5 };
+	e = (scuot_err){ 0 };
 	cr_assert_eq(scuot_emd(3, 2, a, bn, C, 0, &r, &e), SCUOT_EINPUT);
 	cr_assert(strstr(e.msg, "target mass 1"), "negative mass: message '%s'", e.msg);
-	double Cn[6] = {1, 2, NAN, 4, 5, 6};
-	e = (scuot_err){0};
+	double Cn[6] = { 1, 2, NAN, 4, 5, 6 };
+	e = (scuot_err){ 0 };
 	cr_assert_eq(scuot_emd(3, 2, a, b2, Cn, 0, &r, &e), SCUOT_EINPUT);
 	cr_assert(strstr(e.msg, "(1, 0)"), "NaN cost: message '%s' does not name the entry", e.msg);
-	e = (scuot_err){0};
+	e = (scuot_err){ 0 };
 	cr_assert_eq(scuot_emd(0, 2, a, b2, C, 0, &r, &e), SCUOT_EINPUT);
-	e = (scuot_err){0};
+	e = (scuot_err){ 0 };
 	cr_assert_eq(scuot_emd(3, 2, a, b2, C, -1, &r, &e), SCUOT_EUSAGE);
 	double dist;
-	e = (scuot_err){0};
+	e = (scuot_err){ 0 };
 	cr_assert_eq(scuot_emd_distance(C, 3, NULL, C, 2, NULL, 1, SCUOT_COST_WFR, &dist, &e), SCUOT_EUSAGE);
-	double wz[2] = {0, 0};
-	e = (scuot_err){0};
-	cr_assert_eq(scuot_emd_distance(C, 3, NULL, C, 2, wz, 1, SCUOT_COST_EUCLIDEAN, &dist, &e), SCUOT_EINPUT);
+	double wz[2] = { 0, 0 };
+	e = (scuot_err){ 0 };
+	cr_assert_eq(scuot_emd_distance(C, 3, NULL, C, 2, wz, 1, SCUOT_COST_EUCLIDEAN, &dist, &e),
+	             SCUOT_EINPUT);
 	/* sums equal within 1e-9 relative are accepted */
-	double bt[2] = {0.5, 0.5 + 1e-12};
-	e = (scuot_err){0};
+	double bt[2] = { 0.5, 0.5 + 1e-12 };
+	e = (scuot_err){ 0 };
 	cr_assert_eq(scuot_emd(3, 2, a, bt, C, 0, &r, &e), 0, "%s", e.msg);
 	scuot_emd_result_clear(&r);
 }
@@ -427,7 +437,8 @@ Test(emd, method_through_table)
 	int64_t n = 90, m = 70, d = 4;
 	rng_state = 31;
 	double *x = xcalloc((size_t)(n * d), sizeof(double)), *y = xcalloc((size_t)(m * d), sizeof(double));
-	double *a = xcalloc((size_t)n, sizeof(double)), *b = xcalloc((size_t)m, sizeof(double)), sa = 0, sb = 0;
+	double *a = xcalloc((size_t)n, sizeof(double)), *b = xcalloc((size_t)m, sizeof(double)), sa = 0,
+	       sb = 0;
 	for (int64_t k = 0; k < n * d; k++)
 		x[k] = nrand();
 	for (int64_t k = 0; k < m * d; k++)
@@ -438,13 +449,22 @@ Test(emd, method_through_table)
 		sb += b[j] = 1 + urand();
 	for (int64_t j = 0; j < m; j++) /* same total as a, in other units than 1 */
 		b[j] *= sa / sb;
-	scuot_ot_problem p = {.n = n, .m = m, .d = d, .x = x, .y = y, .a = a, .b = b, .t0 = 0, .t1 = 2,
-	                      .cost = SCUOT_COST_SQEUCLIDEAN, .cost_norm = SCUOT_COSTNORM_MEDIAN,
-	                      .max_memory = (size_t)1 << 30};
-	scuot_err e = {0};
+	scuot_ot_problem p = { .n = n,
+		               .m = m,
+		               .d = d,
+		               .x = x,
+		               .y = y,
+		               .a = a,
+		               .b = b,
+		               .t0 = 0,
+		               .t1 = 2,
+		               .cost = SCUOT_COST_SQEUCLIDEAN,
+		               .cost_norm = SCUOT_COSTNORM_MEDIAN,
+		               .max_memory = (size_t)1 << 30 };
+	scuot_err e = { 0 };
 	scuot_ot_result *r = scuot_ot_result_new(&p, &e);
 	cr_assert_not_null(r, "%s", e.msg);
-	double par[1] = {mt->params[0].def};
+	double par[1] = { mt->params[0].def };
 	cr_assert_eq(scuot_ot_run(mt, &p, par, r, &e), 0, "%s", e.msg);
 	cr_assert_eq(r->pi.kind, SCUOT_COUPLING_SPARSE);
 	cr_assert_eq(r->pi.topk, 0);
@@ -456,8 +476,8 @@ Test(emd, method_through_table)
 		cr_assert(fabs(r->row_sum[i] - a[i]) <= 1e-12 * sa, "row %lld: %.17g, a %.17g", (long long)i,
 		          r->row_sum[i], a[i]);
 	for (int64_t j = 0; j < m; j++)
-		cr_assert(fabs(r->col_sum[j] - b[j]) <= 1e-12 * sa, "column %lld: %.17g, b %.17g", (long long)j,
-		          r->col_sum[j], b[j]);
+		cr_assert(fabs(r->col_sum[j] - b[j]) <= 1e-12 * sa, "column %lld: %.17g, b %.17g",
+		          (long long)j, r->col_sum[j], b[j]);
 	cr_assert(r->marg_err_a <= 1e-12 && r->marg_err_b <= 1e-12, "marginal errors %g %g", r->marg_err_a,
 	          r->marg_err_b);
 	/* the transport cost is that of the normalised problem (scaled cost) times sum a */
@@ -477,8 +497,8 @@ Test(emd, method_through_table)
 	for (int64_t i = 0; i < n; i++)
 		for (int64_t k = r->pi.indptr[i]; k < r->pi.indptr[i + 1]; k++)
 			tc += r->pi.data[k] * C[i * m + r->pi.indices[k]];
-	cr_assert(fabs(r->transport_cost - er.cost * sa) <= 1e-9 * er.cost * sa, "transport cost %.17g, expected %.17g",
-	          r->transport_cost, er.cost * sa);
+	cr_assert(fabs(r->transport_cost - er.cost * sa) <= 1e-9 * er.cost * sa,
+	          "transport cost %.17g, expected %.17g", r->transport_cost, er.cost * sa);
 	cr_assert(fabs(tc - r->transport_cost) <= 1e-12 * tc, "sum pi C %.17g, transport cost %.17g", tc,
 	          r->transport_cost);
 	cr_assert_eq(r->objective, r->transport_cost);
@@ -492,7 +512,7 @@ Test(emd, method_through_table)
 	/* over the memory budget: SCUOT_ELIMIT saying how much is needed */
 	p.max_memory = 1000;
 	r = scuot_ot_result_new(&p, &e);
-	e = (scuot_err){0};
+	e = (scuot_err){ 0 };
 	cr_assert_eq(scuot_ot_run(mt, &p, par, r, &e), SCUOT_ELIMIT);
 	cr_assert(strstr(e.msg, "--max-memory"), "message '%s' does not name --max-memory", e.msg);
 	scuot_ot_result_free(r);

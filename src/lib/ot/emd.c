@@ -4,12 +4,12 @@
  * Algorithm: the primal network simplex of Ahuja, Magnanti & Orlin, Network Flows (1993), ch. 11: a spanning
  * tree basis stored as parent, depth and thread (preorder) indices (sec. 11.3), the cycle of the entering arc
  * found at the join node, flows pushed around it, the tree rehung along the stem (sec. 11.5) and the node
- * potentials of the moved subtree shifted.  Degenerate pivots cannot cycle: the tree is kept strongly feasible
- * (Cunningham 1976; AMO sec. 11.6) by taking as leaving arc the last blocking arc met when the cycle is
- * walked along the flow from the join node.  Pricing: block search (Grigoriadis 1986; the rule Kovacs 2015,
- * "Minimum-cost flow algorithms: an experimental evaluation", found fastest for the network simplex): the
- * arcs are scanned from where the last search stopped in blocks of about sqrt(#arcs), and the most negative
- * reduced cost of the first block holding a negative one enters.
+ * potentials of the moved subtree shifted.  Degenerate pivots cannot cycle: the tree is kept strongly
+ * feasible (Cunningham 1976; AMO sec. 11.6) by taking as leaving arc the last blocking arc met when the cycle
+ * is walked along the flow from the join node.  Pricing: block search (Grigoriadis 1986; the rule Kovacs
+ * 2015, "Minimum-cost flow algorithms: an experimental evaluation", found fastest for the network simplex):
+ * the arcs are scanned from where the last search stopped in blocks of about sqrt(#arcs), and the most
+ * negative reduced cost of the first block holding a negative one enters.
  *
  * Network.  Sources i (mass a_i > 0) are nodes 0..n-1, targets j (mass b_j > 0) nodes n..n+m-1, and an
  * artificial root n+m.  Real arcs i -> j cost C_ij; they are never stored (the reduced cost
@@ -35,16 +35,16 @@
 #include "ot/emd.h"
 #include "ot/ot_internal.h"
 
-#define EMD_SUM_RTOL 1e-9  /* relative difference allowed between sum a and sum b */
+#define EMD_SUM_RTOL 1e-9    /* relative difference allowed between sum a and sum b */
 #define EMD_PRICE_RTOL 1e-12 /* entering threshold, relative to max |C| */
 
 typedef struct {
-	int64_t n, m;         /* sources and targets of positive mass */
-	int32_t root;         /* n + m */
-	const double **crow;  /* n rows of m costs */
+	int64_t n, m;        /* sources and targets of positive mass */
+	int32_t root;        /* n + m */
+	const double **crow; /* n rows of m costs */
 	int32_t *parent, *thread, *rev, *depth;
-	double *flow;         /* flow on the tree arc between a node and its parent */
-	double *pot;          /* reduced cost of arc u -> v: c + pot_u - pot_v */
+	double *flow; /* flow on the tree arc between a node and its parent */
+	double *pot;  /* reduced cost of arc u -> v: c + pot_u - pot_v */
 	int32_t *stem, *last, *xs, *xe, *ys;
 	double big, tol;
 	int64_t block, next_i, next_j;
@@ -142,10 +142,11 @@ static void ns_pivot(ns_t *s, int64_t i, int64_t j)
 	}
 	int32_t join = u, out = -1;
 
-	/* leaving arc: flow goes join -> first -> second -> join.  On the first side it runs down the tree, so
-	 * the arcs pointing up (at sources) lose flow; on the second side it runs up, so the arcs at targets lose
-	 * it.  The last blocking arc along the flow wins: strict on the first side walked against the flow,
-	 * non-strict on the second walked along it (and ties go to the second side, which comes later). */
+	/* leaving arc: flow goes join -> first -> second -> join.  On the first side it runs down the tree,
+	 * so the arcs pointing up (at sources) lose flow; on the second side it runs up, so the arcs at
+	 * targets lose it.  The last blocking arc along the flow wins: strict on the first side walked
+	 * against the flow, non-strict on the second walked along it (and ties go to the second side, which
+	 * comes later). */
 	double delta = INFINITY;
 	int side = 0;
 	for (u = first; u != join; u = parent[u])
@@ -161,14 +162,14 @@ static void ns_pivot(ns_t *s, int64_t i, int64_t j)
 			flow[u] += u < n ? delta : -delta;
 	}
 
-	/* the subtree under the leaving arc holds q (an end of the entering arc) and is rehung under p, the other
-	 * end; sigma shifts its potentials so that the entering arc gets reduced cost 0 */
+	/* the subtree under the leaving arc holds q (an end of the entering arc) and is rehung under p, the
+	 * other end; sigma shifts its potentials so that the entering arc gets reduced cost 0 */
 	int32_t q = side == 1 ? first : second, p = side == 1 ? second : first;
 	double sigma = side == 1 ? -rc : rc;
 
 	/* stem q = s0, s1 = parent(s0), ..., sk = out, and the old preorder of subtree(sk): subtree(s0), then
-	 * for t >= 1: s_t, X_t (subtrees of s_t's children before s_(t-1)), subtree(s_(t-1)), Y_t (those after).
-	 * The new preorder from q is subtree(s0), then s_t, X_t, Y_t for t = 1..k. */
+	 * for t >= 1: s_t, X_t (subtrees of s_t's children before s_(t-1)), subtree(s_(t-1)), Y_t (those
+	 * after). The new preorder from q is subtree(s0), then s_t, X_t, Y_t for t = 1..k. */
 	int32_t *st = s->stem, *last = s->last, *xs = s->xs, *xe = s->xe, *ys = s->ys, k = 0, x;
 	st[0] = q;
 	while (st[k] != out)
@@ -235,14 +236,16 @@ void scuot_emd_result_clear(scuot_emd_result *r)
 }
 
 /* Check the masses of one side; *sum gets their total and *npos the count of positive ones. */
-static int check_masses(const char *side, const double *w, int64_t n, double *sum, int64_t *npos, scuot_err *e)
+static int check_masses(const char *side, const double *w, int64_t n, double *sum, int64_t *npos,
+                        scuot_err *e)
 {
 	double t = 0;
 	int64_t k = 0;
 	for (int64_t i = 0; i < n; i++) {
 		if (!(w[i] >= 0) || !isfinite(w[i]))
-			return scuot_err_set(e, SCUOT_EINPUT, "emd: %s mass %lld is %g; masses must be finite and >= 0",
-			                     side, (long long)i, w[i]);
+			return scuot_err_set(e, SCUOT_EINPUT,
+			                     "emd: %s mass %lld is %g; masses must be finite and >= 0", side,
+			                     (long long)i, w[i]);
 		t += w[i], k += w[i] > 0;
 	}
 	*sum = t, *npos = k;
@@ -252,31 +255,34 @@ static int check_masses(const char *side, const double *w, int64_t n, double *su
 int scuot_emd(int64_t n, int64_t m, const double *a, const double *b, const double *C, int64_t max_iter,
               scuot_emd_result *r, scuot_err *e)
 {
-	ns_t s = {0};
+	ns_t s = { 0 };
 	int64_t *ri = NULL, *cj = NULL, *rowptr = NULL;
 	double *cc = NULL;
 	int ret = 0;
 	memset(r, 0, sizeof *r);
 	if (n < 1 || m < 1)
-		return scuot_err_set(e, SCUOT_EINPUT, "emd: empty problem (%lld sources, %lld targets)", (long long)n,
-		                     (long long)m);
+		return scuot_err_set(e, SCUOT_EINPUT, "emd: empty problem (%lld sources, %lld targets)",
+		                     (long long)n, (long long)m);
 	if (n + m >= INT32_MAX - 1)
-		return scuot_err_set(e, SCUOT_ELIMIT, "emd: %lld + %lld points exceed the network simplex's limit of "
+		return scuot_err_set(e, SCUOT_ELIMIT,
+		                     "emd: %lld + %lld points exceed the network simplex's limit of "
 		                     "2^31 - 2 nodes", (long long)n, (long long)m);
 	if (max_iter < 0)
 		return scuot_err_set(e, SCUOT_EUSAGE, "emd: max_iter %lld is negative (0 means no limit)",
 		                     (long long)max_iter);
 	double sa, sb, cmax = 0;
 	int64_t np, mp;
-	if ((ret = check_masses("source", a, n, &sa, &np, e)) || (ret = check_masses("target", b, m, &sb, &mp, e)))
+	if ((ret = check_masses("source", a, n, &sa, &np, e)) ||
+	    (ret = check_masses("target", b, m, &sb, &mp, e)))
 		return ret;
 	if (fabs(sa - sb) > EMD_SUM_RTOL * fmax(sa, sb))
-		return scuot_err_set(e, SCUOT_EINPUT, "emd: the source masses sum to %.17g and the target masses to "
-		                     "%.17g; exact (balanced) transport needs equal totals: normalise both to 1",
-		                     sa, sb);
+		return scuot_err_set(e, SCUOT_EINPUT, "emd: the source masses sum to %.17g and the target "
+		                     "masses to %.17g; exact (balanced) transport needs equal totals: "
+		                     "normalise both to 1", sa, sb);
 	for (int64_t q = 0; q < n * m; q++) {
 		if (!isfinite(C[q]))
-			return scuot_err_set(e, SCUOT_EINPUT, "emd: cost entry (%lld, %lld) is %g; costs must be finite",
+			return scuot_err_set(e, SCUOT_EINPUT,
+			                     "emd: cost entry (%lld, %lld) is %g; costs must be finite",
 			                     (long long)(q / m), (long long)(q % m), C[q]);
 		if (fabs(C[q]) > cmax)
 			cmax = fabs(C[q]);
@@ -302,7 +308,8 @@ int scuot_emd(int64_t n, int64_t m, const double *a, const double *b, const doub
 	if (!s.crow)
 		goto fail;
 	if (mp < m && np > 0) {
-		if (!(cc = scuot_alloc((size_t)np * (size_t)mp, sizeof(double), 0, "emd compressed costs", e)))
+		if (!(cc =
+		          scuot_alloc((size_t)np * (size_t)mp, sizeof(double), 0, "emd compressed costs", e)))
 			goto fail;
 		for (int64_t i = 0; i < np; i++)
 			for (int64_t j = 0; j < mp; j++)
@@ -324,8 +331,8 @@ int scuot_emd(int64_t n, int64_t m, const double *a, const double *b, const doub
 	s.xs = scuot_alloc((size_t)N, sizeof(int32_t), 0, "emd stem", e);
 	s.xe = scuot_alloc((size_t)N, sizeof(int32_t), 0, "emd stem", e);
 	s.ys = scuot_alloc((size_t)N, sizeof(int32_t), 0, "emd stem", e);
-	if (!s.parent || !s.thread || !s.rev || !s.depth || !s.flow || !s.pot || !s.stem || !s.last || !s.xs ||
-	    !s.xe || !s.ys)
+	if (!s.parent || !s.thread || !s.rev || !s.depth || !s.flow || !s.pot || !s.stem || !s.last ||
+	    !s.xs || !s.xe || !s.ys)
 		goto fail;
 
 	/* the star at the root; b is rescaled to the total of a (they differ by at most EMD_SUM_RTOL) */
@@ -356,10 +363,13 @@ int scuot_emd(int64_t n, int64_t m, const double *a, const double *b, const doub
 			ns_potentials(&s), fresh = 1, since = 0;
 			continue;
 		}
-		if (s.parent[bi] == np + bj || s.parent[np + bj] == bi) { /* a basic arc: potentials drifted */
+		/* a tree arc (reduced cost 0) priced negative: the potentials drifted */
+		if (s.parent[bi] == np + bj || s.parent[np + bj] == bi) {
 			if (fresh) {
-				ret = scuot_err_set(e, SCUOT_EINTERNAL, "emd: tree arc (%lld, %lld) has reduced cost below "
-				                    "-%g with exact potentials", (long long)ri[bi], (long long)cj[bj], s.tol);
+				ret = scuot_err_set(e, SCUOT_EINTERNAL,
+				                    "emd: tree arc (%lld, %lld) has reduced cost below "
+				                    "-%g with exact potentials",
+				                    (long long)ri[bi], (long long)cj[bj], s.tol);
 				goto fail;
 			}
 			ns_potentials(&s), fresh = 1, since = 0;
@@ -383,8 +393,10 @@ int scuot_emd(int64_t n, int64_t m, const double *a, const double *b, const doub
 		if (s.parent[x] == s.root)
 			art += s.flow[x];
 	if (optimal && art > 1e-9 * (sa > 0 ? sa : 1)) {
-		ret = scuot_err_set(e, SCUOT_ENUMERIC, "emd: %g of the mass %g still on artificial arcs at the optimum; "
-		                    "the costs may span too many orders of magnitude", art, sa);
+		ret = scuot_err_set(e, SCUOT_ENUMERIC,
+		                    "emd: %g of the mass %g still on artificial arcs at the optimum; "
+		                    "the costs may span too many orders of magnitude",
+		                    art, sa);
 		goto fail;
 	}
 
@@ -420,8 +432,9 @@ int scuot_emd(int64_t n, int64_t m, const double *a, const double *b, const doub
 	}
 	r->nnz = nnz, r->cost = cost, r->iterations = it, r->optimal = optimal;
 
-	/* dual potentials: u_i = -pot_i, v_j = pot_j on the network; a zero-mass source gets the largest u_i with
-	 * u_i + v_j <= C_ij over the positive targets, then a zero-mass target the largest v_j over all sources */
+	/* dual potentials: u_i = -pot_i, v_j = pot_j on the network; a zero-mass source gets the largest u_i
+	 * with u_i + v_j <= C_ij over the positive targets, then a zero-mass target the largest v_j over all
+	 * sources */
 	for (int64_t i = 0; i < np; i++)
 		r->u[ri[i]] = -s.pot[i];
 	for (int64_t j = 0; j < mp; j++)
@@ -460,8 +473,8 @@ int scuot_emd(int64_t n, int64_t m, const double *a, const double *b, const doub
 			r->v[j] -= c;
 	}
 	if (!optimal)
-		scuot_log_warning("emd: stopped after %lld pivots (max_iter) before optimality; %g of the mass %g is "
-		                  "not transported", (long long)it, art, sa);
+		scuot_log_warning("emd: stopped after %lld pivots (max_iter) before optimality; %g of the "
+		                  "mass %g is not transported", (long long)it, art, sa);
 	ret = 0;
 	goto out;
 fail:
@@ -480,13 +493,14 @@ out:
 int scuot_emd_distance(const double *x, int64_t n, const double *wx, const double *y, int64_t m,
                        const double *wy, int64_t d, int cost_kind, double *dist, scuot_err *e)
 {
-	scuot_cost c = {0};
-	scuot_emd_result r = {0};
+	scuot_cost c = { 0 };
+	scuot_emd_result r = { 0 };
 	double *a = NULL, *b = NULL, *C = NULL;
 	int ret;
 	if (cost_kind != SCUOT_COST_EUCLIDEAN && cost_kind != SCUOT_COST_SQEUCLIDEAN)
 		return scuot_err_set(e, SCUOT_EUSAGE, "emd distance: cost %s is not euclidean or sqeuclidean",
-		                     scuot_cost_kind_name(cost_kind) ? scuot_cost_kind_name(cost_kind) : "(unknown)");
+		                     scuot_cost_kind_name(cost_kind) ? scuot_cost_kind_name(cost_kind)
+		                                                     : "(unknown)");
 	if ((ret = scuot_cost_init(&c, cost_kind, x, n, y, m, d, 1.0, e)))
 		return ret;
 	a = scuot_alloc((size_t)n, sizeof(double), 0, "source weights", e);
@@ -500,8 +514,10 @@ int scuot_emd_distance(const double *x, int64_t n, const double *wx, const doubl
 		for (int64_t i = 0; i < k; i++) {
 			o[i] = w ? w[i] : 1.0;
 			if (!(o[i] >= 0) || !isfinite(o[i])) {
-				ret = scuot_err_set(e, SCUOT_EINPUT, "emd distance: %s weight %lld is %g; weights must be "
-				                    "finite and >= 0", side ? "target" : "source", (long long)i, o[i]);
+				ret = scuot_err_set(e, SCUOT_EINPUT,
+				                    "emd distance: %s weight %lld is %g; weights must be "
+				                    "finite and >= 0",
+				                    side ? "target" : "source", (long long)i, o[i]);
 				goto fail;
 			}
 			t += o[i];
@@ -539,17 +555,17 @@ out:
  * scaled back by sum a. */
 static int emd_run(const scuot_ot_problem *p, const double *par, scuot_ot_result *r, scuot_err *e)
 {
-	scuot_cost c = {0};
-	scuot_emd_result er = {0};
+	scuot_cost c = { 0 };
+	scuot_emd_result er = { 0 };
 	double *a = NULL, *b = NULL, *C = NULL;
 	int64_t n = p->n, m = p->m;
 	int ret;
 	double need = (double)n * (double)m * sizeof(double);
 	if (p->max_memory > 0 && need > (double)p->max_memory)
-		return scuot_err_set(e, SCUOT_ELIMIT, "emd: the %lld x %lld cost matrix needs %.3g GB, over the memory "
-		                     "budget of %.3g GB; raise --max-memory to at least %.3g GB or use an entropic "
-		                     "method", (long long)n, (long long)m, need / 1e9, p->max_memory / 1e9,
-		                     need * 1.05 / 1e9 + 0.001);
+		return scuot_err_set(e, SCUOT_ELIMIT, "emd: the %lld x %lld cost matrix needs %.3g GB, over "
+		                     "the memory budget of %.3g GB; raise --max-memory to at least %.3g GB "
+		                     "or use an entropic method", (long long)n, (long long)m, need / 1e9,
+		                     p->max_memory / 1e9, need * 1.05 / 1e9 + 0.001);
 	if ((ret = scuot_cost_init(&c, p->cost, p->x, n, p->y, m, p->d, p->delta, e)) ||
 	    (ret = scuot_cost_normalize(&c, p->cost_norm, e)))
 		goto fail;
@@ -567,8 +583,8 @@ static int emd_run(const scuot_ot_problem *p, const double *par, scuot_ot_result
 	for (int64_t j = 0; j < m; j++)
 		b[j] = p->b[j] / sb;
 	if (fabs(sa - sb) > 1e-12 * fmax(sa, sb))
-		scuot_log_info("emd is balanced: source masses (sum %g) and target masses (sum %g) each normalised to 1",
-		               sa, sb);
+		scuot_log_info("emd is balanced: source masses (sum %g) and target masses (sum %g) each "
+		               "normalised to 1", sa, sb);
 	if ((ret = scuot_emd(n, m, a, b, C, (int64_t)par[0], &er, e)))
 		goto fail;
 	free(C), C = NULL;
@@ -595,8 +611,9 @@ static int emd_run(const scuot_ot_problem *p, const double *par, scuot_ot_result
 		goto fail;
 	r->transport_cost = r->objective = er.cost * sa;
 	r->iterations = er.iterations, r->converged = er.optimal;
-	scuot_log_info("emd: %lld pivots, %lld coupling entries, transport cost %.10g%s", (long long)er.iterations,
-	               (long long)er.nnz, r->transport_cost, er.optimal ? "" : " (not optimal: max-iter reached)");
+	scuot_log_info("emd: %lld pivots, %lld coupling entries, transport cost %.10g%s",
+	               (long long)er.iterations, (long long)er.nnz, r->transport_cost,
+	               er.optimal ? "" : " (not optimal: max-iter reached)");
 	ret = 0;
 	goto out;
 fail:
@@ -612,11 +629,16 @@ out:
 }
 
 static const scuot_ot_param emd_params[] = {
-	{"max-iter", SCUOT_PARAM_INT, 0, 0, 1e15, "network-simplex pivots before giving up (0: no limit)"},
+	{ "max-iter", SCUOT_PARAM_INT, 0, 0, 1e15, "network-simplex pivots before giving up (0: no limit)" },
 };
 
 const scuot_ot_method scuot_method_emd = {
-	"emd", "static coupling", "exact optimal transport (earth mover's distance) by the network simplex",
+	"emd",
+	"static coupling",
+	"exact optimal transport (earth mover's distance) by the network simplex",
 	"Ahuja, Magnanti & Orlin 1993, Network Flows ch. 11; block pricing: Grigoriadis 1986",
-	1, emd_params, SCUOT_COST_SQEUCLIDEAN, emd_run
+	1,
+	emd_params,
+	SCUOT_COST_SQEUCLIDEAN,
+	emd_run
 };

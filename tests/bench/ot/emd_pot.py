@@ -72,13 +72,15 @@ def report(res, sizes):
     load_b = open(os.path.join(res, "load_before.txt")).read().split()[:3]
     load_a = open(os.path.join(res, "load_after.txt")).read().split()[:3]
     lines += ["",
-              "Method: the same random problems (two Gaussian clouds, 30 dimensions, uniform masses, squared "
-              "Euclidean cost, unnormalised), written once by emd_pot.py gen and read by both; scuot's "
-              "tests/bench/ot/emdbench (scuot_emd) and POT %s ot.emd (LEMON network simplex) in one run on the "
-              "same machine, one thread each (OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=1)." % pot_version,
-              "Times are the solve alone: the cost matrix is built before the clock starts on both sides. Peak "
-              "RSS is the whole process (cost matrix included; POT's includes the Python interpreter and its "
-              "dense n x m plan). Load average before / after: %s / %s." % (" ".join(load_b), " ".join(load_a)),
+              "Method: the same random problems (two Gaussian clouds, 30 dimensions, uniform masses, "
+              "squared Euclidean cost, unnormalised), written once by emd_pot.py gen and read by both; "
+              "scuot's tests/bench/ot/emdbench (scuot_emd) and POT %s ot.emd (LEMON network simplex) in one "
+              "run on the same machine, one thread each (OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=1)."
+              % pot_version,
+              "Times are the solve alone: the cost matrix is built before the clock starts on both sides. "
+              "Peak RSS is the whole process (cost matrix included; POT's includes the Python interpreter "
+              "and its dense n x m plan). Load average before / after: %s / %s."
+              % (" ".join(load_b), " ".join(load_a)),
               ""]
     text = "\n".join(lines)
     print(text)

@@ -33,7 +33,7 @@ int main(int argc, char **argv)
 {
 	char path[4096];
 	long long n, m, d;
-	scuot_err e = {0};
+	scuot_err e = { 0 };
 	if (argc != 2)
 		die("usage: emdbench DIR");
 	snprintf(path, sizeof path, "%s/meta.txt", argv[1]);
@@ -41,7 +41,8 @@ int main(int argc, char **argv)
 	if (!fp || fscanf(fp, "%lld %lld %lld", &n, &m, &d) != 3)
 		die(path);
 	fclose(fp);
-	double *x = read_bin(argv[1], "x.bin", (size_t)(n * d)), *y = read_bin(argv[1], "y.bin", (size_t)(m * d));
+	double *x = read_bin(argv[1], "x.bin", (size_t)(n * d)),
+	       *y = read_bin(argv[1], "y.bin", (size_t)(m * d));
 	double *a = malloc((size_t)n * sizeof *a), *b = malloc((size_t)m * sizeof *b);
 	if (!a || !b)
 		die("out of memory");
@@ -62,7 +63,8 @@ int main(int argc, char **argv)
 		die(e.msg);
 	double t2 = scuot_sys_wall();
 	printf("cost_seconds %.6f\nsolve_seconds %.6f\niterations %lld\nnnz %lld\ncost %.17g\noptimal %d\n"
-	       "peak_rss_mb %.1f\n", t1 - t0, t2 - t1, (long long)r.iterations, (long long)r.nnz, r.cost, r.optimal,
+	       "peak_rss_mb %.1f\n",
+	       t1 - t0, t2 - t1, (long long)r.iterations, (long long)r.nnz, r.cost, r.optimal,
 	       scuot_sys_peak_rss() / 1048576.0);
 	scuot_emd_result_clear(&r);
 	scuot_cost_free(&c);
