@@ -5,6 +5,7 @@
 #include "ot/ot_internal.h"
 
 static const scuot_ot_method *const table[] = {
+	&scuot_method_emd,
 	NULL
 };
 

@@ -5,4 +5,6 @@
 
 #include "ot/ot.h"
 
+extern const scuot_ot_method scuot_method_emd;
+
 #endif
