@@ -18,6 +18,28 @@
 
 #define ROW_BLOCK 256 /* points per block (features, kernel tiles) */
 
+/* OpenBLAS's thread count, resolved weakly as in core/threads.c so other BLAS builds link. */
+int openblas_get_num_threads(void) __attribute__((weak));
+void openblas_set_num_threads(int) __attribute__((weak));
+
+/* The parallel regions below call dgemm from every OpenMP thread on fixed blocks.  A threaded dgemm
+ * partitions a block by its thread count, and the partition decides which entries its edge kernels
+ * compute (with another summation order), so BLAS runs single-threaded inside them: the same bits for
+ * any thread count, and no nested oversubscription.  blas_serial returns the count to restore. */
+static int blas_serial(void)
+{
+	int n = openblas_get_num_threads ? openblas_get_num_threads() : 1;
+	if (openblas_set_num_threads && n != 1)
+		openblas_set_num_threads(1);
+	return n;
+}
+
+static void blas_restore(int n)
+{
+	if (openblas_set_num_threads && n != 1)
+		openblas_set_num_threads(n);
+}
+
 static int max_threads(void)
 {
 #ifdef _OPENMP
@@ -133,7 +155,7 @@ int scuot_kern_rff_embed(const scuot_kern_rff *f, const double *x, int64_t n, co
 {
 	double wsum, *part = NULL, *scratch = NULL;
 	int64_t D = f->D, nblk, nchunk, per_chunk;
-	int nt = max_threads(), ret;
+	int nt = max_threads(), nblas, ret;
 	if ((ret = scuot_kern_weights_check(w, n, "mean embedding", &wsum, e)))
 		return ret;
 	/* chunks of whole blocks, their count fixed by n (never by the thread count) */
@@ -146,6 +168,7 @@ int scuot_kern_rff_embed(const scuot_kern_rff *f, const double *x, int64_t n, co
 		ret = e->code;
 		goto done;
 	}
+	nblas = blas_serial();
 #pragma omp parallel for schedule(dynamic, 1)
 	for (int64_t c = 0; c < nchunk; c++) {
 		double *phi = scratch + (size_t)thread_num() * ROW_BLOCK * D, *pc = part + c * D;
@@ -163,6 +186,7 @@ int scuot_kern_rff_embed(const scuot_kern_rff *f, const double *x, int64_t n, co
 			}
 		}
 	}
+	blas_restore(nblas);
 	for (int64_t k = 0; k < D; k++)
 		mu[k] = 0;
 	for (int64_t c = 0; c < nchunk; c++)
@@ -215,7 +239,7 @@ int scuot_kern_gauss_sum(const double *x, int64_t n, const double *wx, const dou
 {
 	double *xx = NULL, *yy = NULL, *part = NULL, *tile = NULL, g;
 	int64_t nbx, nby;
-	int sym = x == y && n == m && wx == wy, nt = max_threads(), ret;
+	int sym = x == y && n == m && wx == wy, nt = max_threads(), nblas, ret;
 	if ((ret = sigma_check(sigma, e)) || (ret = scuot_kern_weights_check(wx, n, "first cloud", NULL, e)) ||
 	    (ret = scuot_kern_weights_check(wy, m, "second cloud", NULL, e)))
 		return ret;
@@ -234,6 +258,7 @@ int scuot_kern_gauss_sum(const double *x, int64_t n, const double *wx, const dou
 	g = 1.0 / (2 * sigma * sigma);
 	/* Row block bi against column blocks bj (bj >= bi when symmetric, off-diagonal tiles counted twice):
 	 * tile = -2 X_bi Y_bj^T by dgemm, k_ij = exp(-(|x_i|^2 + |y_j|^2 + tile_ij) g), clamped distance. */
+	nblas = blas_serial();
 #pragma omp parallel for schedule(dynamic, 1)
 	for (int64_t bi = 0; bi < nbx; bi++) {
 		double *t = tile + (size_t)thread_num() * ROW_BLOCK * ROW_BLOCK, acc = 0;
@@ -256,6 +281,7 @@ int scuot_kern_gauss_sum(const double *x, int64_t n, const double *wx, const dou
 		}
 		part[bi] = acc;
 	}
+	blas_restore(nblas);
 	*sum = 0;
 	for (int64_t bi = 0; bi < nbx; bi++)
 		*sum += part[bi];
