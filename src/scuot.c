@@ -16,6 +16,7 @@ static const struct stage {
 	{ "Data", "simulate", "synthetic branching time course with known growth, for tests and demos" },
 	{ "Preprocessing", "normalize", "QC, library-size normalisation, log1p, highly variable genes, growth prior" },
 	{ "Preprocessing", "pca", "principal components, global or fitted on chosen days (local PCA)" },
+	{ "Evaluation", "score", "MMD and EMD of predicted populations to held-out cells, beside baselines" },
 	{ NULL, NULL, NULL }
 };
 
