@@ -24,7 +24,7 @@
 #define RFF_STREAM 0x52464600u
 #define SUB_STREAM 0x53554200u
 
-static const char *const metric_names[SCUOT_EVAL_NMETRIC] = { "mmd_rff", "mmd", "emd", "emd2" };
+static const char *const metric_names[SCUOT_EVAL_NMETRIC] = {"mmd_rff", "mmd", "emd", "emd2"};
 
 /* A population prepared for EMD: scaled and, above the cap, subsampled (owned copies). */
 typedef struct emd_pop {
@@ -36,10 +36,10 @@ struct scuot_eval {
 	scuot_eval_opts o;
 	int64_t d;
 	double sigma;
-	double *scale;              /* d EMD factors, or NULL */
-	scuot_kern_rff **rff;       /* rff_draws feature draws */
-	double *mu_truth;           /* rff_draws x D mean embeddings of the truth */
-	double k_truth;             /* sum_ij p_i p_j k(t_i, t_j) with normalised truth weights */
+	double *scale;                        /* d EMD factors, or NULL */
+	scuot_kern_rff **rff;                 /* rff_draws feature draws */
+	double *mu_truth;                     /* rff_draws x D mean embeddings of the truth */
+	double k_truth;                       /* sum_ij p_i p_j k(t_i, t_j) with normalised truth weights */
 	scuot_eval_pop truth, source, target; /* copies */
 	double *tx, *tw, *sx, *sw, *gx, *gw;  /* their arrays */
 	emd_pop emd_truth;
@@ -61,16 +61,20 @@ void scuot_eval_opts_init(scuot_eval_opts *o)
 int scuot_eval_opts_check(const scuot_eval_opts *o, scuot_err *e)
 {
 	if (!o->metrics || o->metrics >= 1u << SCUOT_EVAL_NMETRIC)
-		return scuot_err_set(e, SCUOT_EUSAGE, "--metrics: choose one or more of mmd_rff, mmd, emd, emd2");
+		return scuot_err_set(e, SCUOT_EUSAGE,
+		                     "--metrics: choose one or more of mmd_rff, mmd, emd, emd2");
 	if (o->rff_features < 1 || o->rff_features > 1000000)
 		return scuot_err_set(e, SCUOT_EUSAGE, "--rff-features must be in 1..1000000 (got %lld)",
 		                     (long long)o->rff_features);
 	if (o->rff_draws < 1 || o->rff_draws > 100000)
-		return scuot_err_set(e, SCUOT_EUSAGE, "--rff-draws must be in 1..100000 (got %d)", o->rff_draws);
+		return scuot_err_set(e, SCUOT_EUSAGE, "--rff-draws must be in 1..100000 (got %d)",
+		                     o->rff_draws);
 	if (!(o->bandwidth >= 0) || !isfinite(o->bandwidth))
-		return scuot_err_set(e, SCUOT_EUSAGE, "--bandwidth must be finite and > 0 (got %g)", o->bandwidth);
+		return scuot_err_set(e, SCUOT_EUSAGE, "--bandwidth must be finite and > 0 (got %g)",
+		                     o->bandwidth);
 	if (o->emd_max_cells < 0 || o->emd_max_cells == 1)
-		return scuot_err_set(e, SCUOT_EUSAGE, "--emd-max-cells must be 0 (no cap) or at least 2 (got %lld)",
+		return scuot_err_set(e, SCUOT_EUSAGE,
+		                     "--emd-max-cells must be 0 (no cap) or at least 2 (got %lld)",
 		                     (long long)o->emd_max_cells);
 	if (o->baseline_pairs < 0)
 		return scuot_err_set(e, SCUOT_EUSAGE, "--baseline-pairs must be >= 1 (got %lld)",
@@ -105,7 +109,8 @@ int scuot_eval_metrics_parse(const char *list, unsigned *mask, scuot_err *e)
 			k = scuot_eval_metric_parse(name);
 		}
 		if (k < 0)
-			return scuot_err_set(e, SCUOT_EUSAGE, "--metrics: '%.*s' is not one of mmd_rff, mmd, emd, emd2",
+			return scuot_err_set(e, SCUOT_EUSAGE,
+			                     "--metrics: '%.*s' is not one of mmd_rff, mmd, emd, emd2",
 			                     (int)len, p);
 		*mask |= 1u << k;
 		p += len;
@@ -127,13 +132,15 @@ static int pop_check(const scuot_eval_pop *p, int64_t d, double *wsum, scuot_err
 		return ret;
 	for (int64_t i = 0; i < p->n * d; i++)
 		if (!isfinite(p->x[i]))
-			return scuot_err_set(e, SCUOT_EINPUT, "%s: cell %lld has a non-finite coordinate (%g)", p->name,
+			return scuot_err_set(e, SCUOT_EINPUT,
+			                     "%s: cell %lld has a non-finite coordinate (%g)", p->name,
 			                     (long long)(i / d), p->x[i]);
 	return 0;
 }
 
 /* Copy of a population into owned arrays x, w (w NULL when uniform). */
-static int pop_copy(const scuot_eval_pop *p, int64_t d, scuot_eval_pop *q, double **x, double **w, scuot_err *e)
+static int pop_copy(const scuot_eval_pop *p, int64_t d, scuot_eval_pop *q, double **x, double **w,
+                    scuot_err *e)
 {
 	*q = *p;
 	*x = scuot_alloc((size_t)(p->n * d), sizeof(double), 0, "population copy", e);
@@ -187,7 +194,8 @@ static int emd_prepare(const scuot_eval *ev, const scuot_eval_pop *p, emd_pop *o
 			cnt[gsl_ran_discrete(r, tab)]++;
 		for (int64_t i = 0; i < n; i++)
 			k += cnt[i] > 0;
-		scuot_log_info("EMD: %s has %lld cells, more than --emd-max-cells %lld: weighted subsample of %lld draws "
+		scuot_log_info("EMD: %s has %lld cells, more than --emd-max-cells %lld: weighted subsample "
+		               "of %lld draws "
 		               "(%lld distinct cells)",
 		               p->name, (long long)n, (long long)cap, (long long)cap, (long long)k);
 	} else {
@@ -222,7 +230,8 @@ static int emd_between(const scuot_eval *ev, int metric, const emd_pop *a, const
 {
 	double c;
 	int ret = scuot_emd_distance(a->x, a->n, a->w, b->x, b->n, b->w, ev->d,
-	                             metric == SCUOT_EVAL_EMD ? SCUOT_COST_EUCLIDEAN : SCUOT_COST_SQEUCLIDEAN, &c, e);
+	                             metric == SCUOT_EVAL_EMD ? SCUOT_COST_EUCLIDEAN : SCUOT_COST_SQEUCLIDEAN,
+	                             &c, e);
 	if (ret)
 		return ret;
 	/* W2 = sqrt of the optimal squared-Euclidean cost; W1 is the optimal Euclidean cost itself */
@@ -231,8 +240,8 @@ static int emd_between(const scuot_eval *ev, int metric, const emd_pop *a, const
 }
 
 /* mmd_rff between p and q; mu_p (draws x D) given when already known (the truth). */
-static int rff_between(const scuot_eval *ev, const scuot_eval_pop *p, const double *mu_p, const scuot_eval_pop *q,
-                       double *value, double *sd, scuot_err *e)
+static int rff_between(const scuot_eval *ev, const scuot_eval_pop *p, const double *mu_p,
+                       const scuot_eval_pop *q, double *value, double *sd, scuot_err *e)
 {
 	int64_t D = ev->o.rff_features, R = ev->o.rff_draws;
 	double *mu = scuot_alloc((size_t)D, 2 * sizeof(double), 0, "mean embeddings", e), s1 = 0, s2 = 0;
@@ -267,7 +276,8 @@ static int mmd_between(const scuot_eval *ev, const scuot_eval_pop *p, double kpp
 	    (ret = scuot_kern_weights_check(q->w, q->n, q->name, &sq, e)))
 		return ret;
 	if (isnan(kpp)) {
-		if ((ret = scuot_kern_gauss_sum(p->x, p->n, p->w, p->x, p->n, p->w, ev->d, ev->sigma, &kpp, e)))
+		if ((ret = scuot_kern_gauss_sum(p->x, p->n, p->w, p->x, p->n, p->w, ev->d, ev->sigma, &kpp,
+		                                e)))
 			return ret;
 		kpp /= sp * sp;
 	}
@@ -279,10 +289,10 @@ static int mmd_between(const scuot_eval *ev, const scuot_eval_pop *p, double kpp
 	return 0;
 }
 
-int scuot_eval_distance(scuot_eval *ev, int metric, const scuot_eval_pop *p, const scuot_eval_pop *q, double *value,
-                        double *sd, scuot_err *e)
+int scuot_eval_distance(scuot_eval *ev, int metric, const scuot_eval_pop *p, const scuot_eval_pop *q,
+                        double *value, double *sd, scuot_err *e)
 {
-	emd_pop a = { 0 }, b = { 0 };
+	emd_pop a = {0}, b = {0};
 	int ret;
 	*sd = NAN;
 	if ((ret = pop_check(p, ev->d, NULL, e)) || (ret = pop_check(q, ev->d, NULL, e)))
@@ -302,8 +312,8 @@ int scuot_eval_distance(scuot_eval *ev, int metric, const scuot_eval_pop *p, con
 }
 
 scuot_eval *scuot_eval_new(const scuot_eval_opts *o, int64_t d, const scuot_eval_pop *truth,
-                           const scuot_eval_pop *source, const scuot_eval_pop *target, const double *emd_scale,
-                           scuot_err *e)
+                           const scuot_eval_pop *source, const scuot_eval_pop *target,
+                           const double *emd_scale, scuot_err *e)
 {
 	scuot_eval *ev = NULL;
 	double sw;
@@ -320,7 +330,8 @@ scuot_eval *scuot_eval_new(const scuot_eval_opts *o, int64_t d, const scuot_eval
 	ev->sigma = o->bandwidth > 0 ? o->bandwidth : sqrt((double)d);
 	for (int k = 0; k < SCUOT_EVAL_NMETRIC; k++)
 		ev->st[k] = NAN;
-	if (pop_copy(truth, d, &ev->truth, &ev->tx, &ev->tw, e) || pop_copy(source, d, &ev->source, &ev->sx, &ev->sw, e) ||
+	if (pop_copy(truth, d, &ev->truth, &ev->tx, &ev->tw, e) ||
+	    pop_copy(source, d, &ev->source, &ev->sx, &ev->sw, e) ||
 	    pop_copy(target, d, &ev->target, &ev->gx, &ev->gw, e))
 		goto fail;
 	if (emd_scale) {
@@ -328,7 +339,8 @@ scuot_eval *scuot_eval_new(const scuot_eval_opts *o, int64_t d, const scuot_eval
 			goto fail;
 		for (int64_t k = 0; k < d; k++) {
 			if (!isfinite(emd_scale[k]) || emd_scale[k] <= 0) {
-				scuot_err_set(e, SCUOT_EINPUT, "EMD scale factor %lld is %g; factors must be finite and > 0",
+				scuot_err_set(e, SCUOT_EINPUT,
+				              "EMD scale factor %lld is %g; factors must be finite and > 0",
 				              (long long)k, emd_scale[k]);
 				goto fail;
 			}
@@ -337,24 +349,29 @@ scuot_eval *scuot_eval_new(const scuot_eval_opts *o, int64_t d, const scuot_eval
 	}
 	if (o->metrics & 1u << SCUOT_EVAL_MMD_RFF) {
 		if (!(ev->rff = scuot_alloc((size_t)o->rff_draws, sizeof *ev->rff, 1, "feature draws", e)) ||
-		    !(ev->mu_truth = scuot_alloc((size_t)o->rff_draws, (size_t)D * sizeof(double), 0, "truth embeddings", e)))
+		    !(ev->mu_truth = scuot_alloc((size_t)o->rff_draws, (size_t)D * sizeof(double), 0,
+		                                 "truth embeddings", e)))
 			goto fail;
 		for (int r = 0; r < o->rff_draws; r++)
-			if (!(ev->rff[r] = scuot_kern_rff_new(d, D, ev->sigma, o->seed, RFF_STREAM + (uint64_t)r, e)) ||
-			    scuot_kern_rff_embed(ev->rff[r], ev->truth.x, ev->truth.n, ev->truth.w, ev->mu_truth + r * D, e))
+			if (!(ev->rff[r] = scuot_kern_rff_new(d, D, ev->sigma, o->seed,
+			                                      RFF_STREAM + (uint64_t)r, e)) ||
+			    scuot_kern_rff_embed(ev->rff[r], ev->truth.x, ev->truth.n, ev->truth.w,
+			                         ev->mu_truth + r * D, e))
 				goto fail;
 	}
 	if (o->metrics & 1u << SCUOT_EVAL_MMD) {
-		if (scuot_kern_gauss_sum(ev->truth.x, ev->truth.n, ev->truth.w, ev->truth.x, ev->truth.n, ev->truth.w, d,
-		                         ev->sigma, &ev->k_truth, e))
+		if (scuot_kern_gauss_sum(ev->truth.x, ev->truth.n, ev->truth.w, ev->truth.x, ev->truth.n,
+		                         ev->truth.w, d, ev->sigma, &ev->k_truth, e))
 			goto fail;
 		ev->k_truth /= sw * sw;
 	}
-	if ((o->metrics & (1u << SCUOT_EVAL_EMD | 1u << SCUOT_EVAL_EMD2)) && emd_prepare(ev, &ev->truth, &ev->emd_truth, e))
+	if ((o->metrics & (1u << SCUOT_EVAL_EMD | 1u << SCUOT_EVAL_EMD2)) &&
+	    emd_prepare(ev, &ev->truth, &ev->emd_truth, e))
 		goto fail;
 	for (int k = 0; k < SCUOT_EVAL_NMETRIC; k++) {
 		double sd;
-		if ((o->metrics & 1u << k) && scuot_eval_distance(ev, k, &ev->source, &ev->target, &ev->st[k], &sd, e))
+		if ((o->metrics & 1u << k) &&
+		    scuot_eval_distance(ev, k, &ev->source, &ev->target, &ev->st[k], &sd, e))
 			goto fail;
 		if ((o->metrics & 1u << k) && !(ev->st[k] > 0))
 			scuot_log_warning("%s between %s and %s is %g: normalised values are undefined (NA)",
@@ -398,7 +415,7 @@ double scuot_eval_source_target(const scuot_eval *ev, int metric)
 
 int scuot_eval_score_pop(scuot_eval *ev, const scuot_eval_pop *p, scuot_eval_score *out, scuot_err *e)
 {
-	emd_pop a = { 0 };
+	emd_pop a = {0};
 	int ret = 0;
 	for (int k = 0; k < SCUOT_EVAL_NMETRIC; k++)
 		out->value[k] = out->sd[k] = out->normalised[k] = NAN;
@@ -411,7 +428,9 @@ int scuot_eval_score_pop(scuot_eval *ev, const scuot_eval_pop *p, scuot_eval_sco
 		case SCUOT_EVAL_MMD_RFF:
 			ret = rff_between(ev, &ev->truth, ev->mu_truth, p, &out->value[k], &out->sd[k], e);
 			break;
-		case SCUOT_EVAL_MMD: ret = mmd_between(ev, &ev->truth, ev->k_truth, p, &out->value[k], e); break;
+		case SCUOT_EVAL_MMD:
+			ret = mmd_between(ev, &ev->truth, ev->k_truth, p, &out->value[k], e);
+			break;
 		default:
 			if (!a.x && (ret = emd_prepare(ev, p, &a, e)))
 				break;
@@ -425,8 +444,8 @@ int scuot_eval_score_pop(scuot_eval *ev, const scuot_eval_pop *p, scuot_eval_sco
 	return ret;
 }
 
-int scuot_eval_union(const scuot_eval_pop *source, const scuot_eval_pop *target, int64_t d, double **x, double **w,
-                     scuot_err *e)
+int scuot_eval_union(const scuot_eval_pop *source, const scuot_eval_pop *target, int64_t d, double **x,
+                     double **w, scuot_err *e)
 {
 	int64_t n = source->n, m = target->n;
 	double sn, sm;

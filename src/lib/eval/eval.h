@@ -29,11 +29,11 @@ enum scuot_eval_metric {
 };
 
 typedef struct scuot_eval_opts {
-	unsigned metrics;       /* bit 1 << SCUOT_EVAL_* for each metric scored [all four] */
-	int64_t rff_features;   /* features per draw [300] */
-	int rff_draws;          /* independent draws [10] */
-	double bandwidth;       /* Gaussian kernel sigma; 0 = sqrt(d) [0] */
-	int64_t emd_max_cells;  /* EMD: cells per side above which a weighted subsample is drawn; 0 = never [5000] */
+	unsigned metrics;     /* bit 1 << SCUOT_EVAL_* for each metric scored [all four] */
+	int64_t rff_features; /* features per draw [300] */
+	int rff_draws;        /* independent draws [10] */
+	double bandwidth;     /* Gaussian kernel sigma; 0 = sqrt(d) [0] */
+	int64_t emd_max_cells; /* EMD: cells per side above which a weighted subsample is drawn; 0 = never [5000] */
 	int64_t baseline_pairs; /* independent baseline: pairs drawn; 0 = max(truth cells, 500) [0] */
 	uint64_t seed;          /* feature draws, subsamples and the independent baseline [0] */
 } scuot_eval_opts;
@@ -84,10 +84,11 @@ SCUOT_EXPORT double scuot_eval_bandwidth(const scuot_eval *ev);
 /* Distance of each scored metric between source and target (the normalisers); NaN if not scored. */
 SCUOT_EXPORT double scuot_eval_source_target(const scuot_eval *ev, int metric);
 /* Score p against the truth into out.  Errors as scuot_eval_new. */
-SCUOT_EXPORT int scuot_eval_score_pop(scuot_eval *ev, const scuot_eval_pop *p, scuot_eval_score *out, scuot_err *e);
+SCUOT_EXPORT int scuot_eval_score_pop(scuot_eval *ev, const scuot_eval_pop *p, scuot_eval_score *out,
+                                      scuot_err *e);
 /* Distance between any two populations for one metric (value and, for mmd_rff, sd over the draws). */
-SCUOT_EXPORT int scuot_eval_distance(scuot_eval *ev, int metric, const scuot_eval_pop *p, const scuot_eval_pop *q,
-                                     double *value, double *sd, scuot_err *e);
+SCUOT_EXPORT int scuot_eval_distance(scuot_eval *ev, int metric, const scuot_eval_pop *p,
+                                     const scuot_eval_pop *q, double *value, double *sd, scuot_err *e);
 
 /* Baselines.  The union: all n source and m target points, weights 1/(2n) and 1/(2m) (each side half
  * the mass; source and target weights, when given, are normalised within each side).  x (n + m) x d

@@ -70,12 +70,14 @@ int scuot_kern_weights_check(const double *w, int64_t n, const char *what, doubl
 	}
 	for (int64_t i = 0; i < n; i++) {
 		if (!isfinite(w[i]) || w[i] < 0)
-			return scuot_err_set(e, SCUOT_EINPUT, "%s: weight %lld is %g; weights must be finite and >= 0",
-			                     what, (long long)i, w[i]);
+			return scuot_err_set(e, SCUOT_EINPUT,
+			                     "%s: weight %lld is %g; weights must be finite and >= 0", what,
+			                     (long long)i, w[i]);
 		s += w[i];
 	}
 	if (!(s > 0) || !isfinite(s))
-		return scuot_err_set(e, SCUOT_EINPUT, "%s: the %lld weights sum to %g; a positive finite total is needed",
+		return scuot_err_set(e, SCUOT_EINPUT,
+		                     "%s: the %lld weights sum to %g; a positive finite total is needed",
 		                     what, (long long)n, s);
 	if (sum)
 		*sum = s;
@@ -85,7 +87,8 @@ int scuot_kern_weights_check(const double *w, int64_t n, const char *what, doubl
 static int sigma_check(double sigma, scuot_err *e)
 {
 	if (!(sigma > 0) || !isfinite(sigma))
-		return scuot_err_set(e, SCUOT_EUSAGE, "kernel bandwidth must be finite and > 0 (got %g)", sigma);
+		return scuot_err_set(e, SCUOT_EUSAGE, "kernel bandwidth must be finite and > 0 (got %g)",
+		                     sigma);
 	return 0;
 }
 
@@ -97,7 +100,8 @@ scuot_kern_rff *scuot_kern_rff_new(int64_t d, int64_t D, double sigma, uint64_t 
 	scuot_kern_rff *f = NULL;
 	gsl_rng *r = NULL;
 	if (d < 1 || D < 1)
-		return scuot_err_set(e, SCUOT_EUSAGE, "random features need d >= 1 and D >= 1 (got d = %lld, D = %lld)",
+		return scuot_err_set(e, SCUOT_EUSAGE,
+		                     "random features need d >= 1 and D >= 1 (got d = %lld, D = %lld)",
 		                     (long long)d, (long long)D),
 		       NULL;
 	if (sigma_check(sigma, e))
@@ -106,7 +110,8 @@ scuot_kern_rff *scuot_kern_rff_new(int64_t d, int64_t D, double sigma, uint64_t 
 		return NULL;
 	f->d = d, f->D = D, f->sigma = sigma;
 	if ((uint64_t)D > SIZE_MAX / sizeof(double) / (uint64_t)d) {
-		scuot_err_set(e, SCUOT_ELIMIT, "random features: %lld x %lld is too large", (long long)D, (long long)d);
+		scuot_err_set(e, SCUOT_ELIMIT, "random features: %lld x %lld is too large", (long long)D,
+		              (long long)d);
 		goto fail;
 	}
 	if (!(f->W = scuot_alloc((size_t)(D * d), sizeof(double), 0, "random feature frequencies", e)) ||
@@ -140,8 +145,8 @@ void scuot_kern_rff_features(const scuot_kern_rff *f, const double *x, int64_t n
 	if (n <= 0)
 		return;
 	/* out = x W^T, then out_ik = sqrt(2/D) cos(out_ik + b_k) */
-	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)D, (int)f->d, 1.0, x, (int)f->d, f->W,
-	            (int)f->d, 0.0, out, (int)D);
+	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)D, (int)f->d, 1.0, x, (int)f->d,
+	            f->W, (int)f->d, 0.0, out, (int)D);
 	double c = sqrt(2.0 / (double)D);
 	for (int64_t i = 0; i < n; i++) {
 		double *o = out + i * D;
@@ -163,8 +168,10 @@ int scuot_kern_rff_embed(const scuot_kern_rff *f, const double *x, int64_t n, co
 	nchunk = nblk < 64 ? nblk : 64;
 	per_chunk = (nblk + nchunk - 1) / nchunk;
 	nchunk = (nblk + per_chunk - 1) / per_chunk;
-	if (!(part = scuot_alloc((size_t)(nchunk * D), sizeof(double), 1, "mean embedding partial sums", e)) ||
-	    !(scratch = scuot_alloc((size_t)nt * ROW_BLOCK, (size_t)D * sizeof(double), 0, "feature block", e))) {
+	if (!(part = scuot_alloc((size_t)(nchunk * D), sizeof(double), 1, "mean embedding partial sums",
+	                         e)) ||
+	    !(scratch = scuot_alloc((size_t)nt * ROW_BLOCK, (size_t)D * sizeof(double), 0, "feature block",
+	                            e))) {
 		ret = e->code;
 		goto done;
 	}
@@ -208,7 +215,8 @@ int scuot_kern_rff_mmd(const scuot_kern_rff *f, const double *x, int64_t n, cons
 	int ret;
 	if (!(mu = scuot_alloc((size_t)f->D, 2 * sizeof(double), 0, "mean embeddings", e)))
 		return e->code;
-	if ((ret = scuot_kern_rff_embed(f, x, n, wx, mu, e)) || (ret = scuot_kern_rff_embed(f, y, m, wy, mu + f->D, e)))
+	if ((ret = scuot_kern_rff_embed(f, x, n, wx, mu, e)) ||
+	    (ret = scuot_kern_rff_embed(f, y, m, wy, mu + f->D, e)))
 		goto done;
 	for (int64_t k = 0; k < f->D; k++)
 		s += (mu[k] - mu[f->D + k]) * (mu[k] - mu[f->D + k]);
@@ -240,11 +248,13 @@ int scuot_kern_gauss_sum(const double *x, int64_t n, const double *wx, const dou
 	double *xx = NULL, *yy = NULL, *part = NULL, *tile = NULL, g;
 	int64_t nbx, nby;
 	int sym = x == y && n == m && wx == wy, nt = max_threads(), nblas, ret;
-	if ((ret = sigma_check(sigma, e)) || (ret = scuot_kern_weights_check(wx, n, "first cloud", NULL, e)) ||
+	if ((ret = sigma_check(sigma, e)) ||
+	    (ret = scuot_kern_weights_check(wx, n, "first cloud", NULL, e)) ||
 	    (ret = scuot_kern_weights_check(wy, m, "second cloud", NULL, e)))
 		return ret;
 	if (d < 1)
-		return scuot_err_set(e, SCUOT_EINPUT, "kernel sum: points with %lld dimensions", (long long)d);
+		return scuot_err_set(e, SCUOT_EINPUT, "kernel sum: points with %lld dimensions",
+		                     (long long)d);
 	nbx = (n + ROW_BLOCK - 1) / ROW_BLOCK, nby = (m + ROW_BLOCK - 1) / ROW_BLOCK;
 	if (!(xx = scuot_alloc((size_t)n, sizeof(double), 0, "squared norms", e)) ||
 	    !(yy = scuot_alloc((size_t)m, sizeof(double), 0, "squared norms", e)) ||
@@ -264,10 +274,11 @@ int scuot_kern_gauss_sum(const double *x, int64_t n, const double *wx, const dou
 		double *t = tile + (size_t)thread_num() * ROW_BLOCK * ROW_BLOCK, acc = 0;
 		int64_t i0 = bi * ROW_BLOCK, i1 = i0 + ROW_BLOCK < n ? i0 + ROW_BLOCK : n;
 		for (int64_t bj = sym ? bi : 0; bj < nby; bj++) {
-			int64_t j0 = bj * ROW_BLOCK, j1 = j0 + ROW_BLOCK < m ? j0 + ROW_BLOCK : m, nj = j1 - j0;
+			int64_t j0 = bj * ROW_BLOCK, j1 = j0 + ROW_BLOCK < m ? j0 + ROW_BLOCK : m,
+			        nj = j1 - j0;
 			double blk = 0;
-			cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(i1 - i0), (int)nj, (int)d, -2.0,
-			            x + i0 * d, (int)d, y + j0 * d, (int)d, 0.0, t, (int)nj);
+			cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(i1 - i0), (int)nj, (int)d,
+			            -2.0, x + i0 * d, (int)d, y + j0 * d, (int)d, 0.0, t, (int)nj);
 			for (int64_t i = i0; i < i1; i++) {
 				const double *ti = t + (i - i0) * nj;
 				double row = 0, xi = xx[i];
@@ -294,8 +305,8 @@ done:
 	return ret;
 }
 
-int scuot_kern_mmd2(const double *x, int64_t n, const double *wx, const double *y, int64_t m, const double *wy,
-                    int64_t d, double sigma, double *mmd2, scuot_err *e)
+int scuot_kern_mmd2(const double *x, int64_t n, const double *wx, const double *y, int64_t m,
+                    const double *wy, int64_t d, double sigma, double *mmd2, scuot_err *e)
 {
 	double sx, sy, kxx, kyy, kxy, v;
 	int ret;

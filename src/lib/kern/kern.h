@@ -23,17 +23,17 @@ extern "C" {
  *     phi(x) = sqrt(2/D) cos(W x + b),  W (D x d) with entries N(0, 1/sigma^2),  b_k ~ U[0, 2 pi),
  * so E[phi(x) . phi(y)] = k(x, y). */
 typedef struct scuot_kern_rff {
-	int64_t D, d;  /* features, input dimensions */
-	double sigma;  /* bandwidth */
-	double *W;     /* D x d row-major */
-	double *b;     /* D phases */
+	int64_t D, d; /* features, input dimensions */
+	double sigma; /* bandwidth */
+	double *W;    /* D x d row-major */
+	double *b;    /* D phases */
 } scuot_kern_rff;
 
 /* Draw D features for d dimensions from the GSL stream scuot_rng_new(seed, stream): first W row by
  * row, then b.  SCUOT_EUSAGE for D < 1, d < 1 or sigma not finite and > 0; SCUOT_ENOMEM.  Free with
  * scuot_kern_rff_free; NULL with e filled on error. */
-SCUOT_EXPORT scuot_kern_rff *scuot_kern_rff_new(int64_t d, int64_t D, double sigma, uint64_t seed, uint64_t stream,
-                                                scuot_err *e);
+SCUOT_EXPORT scuot_kern_rff *scuot_kern_rff_new(int64_t d, int64_t D, double sigma, uint64_t seed,
+                                                uint64_t stream, scuot_err *e);
 /* Free f and its arrays; NULL accepted. */
 SCUOT_EXPORT void scuot_kern_rff_free(scuot_kern_rff *f);
 /* Features of the n points x (n x d) into out (n x D, row-major, caller's): one dgemm, then cos.
@@ -59,8 +59,9 @@ SCUOT_EXPORT double scuot_kern_gauss(const double *x, const double *y, int64_t d
  * stored), blocks of rows on the OpenMP threads, row-block partial sums added in order.  When x == y,
  * n == m and wx == wy, only the block upper triangle is evaluated.  SCUOT_EUSAGE for a bad sigma,
  * SCUOT_EINPUT for bad weights or an empty cloud, SCUOT_ENOMEM. */
-SCUOT_EXPORT int scuot_kern_gauss_sum(const double *x, int64_t n, const double *wx, const double *y, int64_t m,
-                                      const double *wy, int64_t d, double sigma, double *sum, scuot_err *e);
+SCUOT_EXPORT int scuot_kern_gauss_sum(const double *x, int64_t n, const double *wx, const double *y,
+                                      int64_t m, const double *wy, int64_t d, double sigma, double *sum,
+                                      scuot_err *e);
 /* Squared MMD, the biased weighted V-statistic (Gretton et al., "A kernel two-sample test", JMLR 2012,
  * eq. 5 with weights): with p = wx / sum wx and q = wy / sum wy,
  *     MMD^2 = sum_ij p_i p_j k(x_i, x_j) + sum_ij q_i q_j k(y_i, y_j) - 2 sum_ij p_i q_j k(x_i, y_j),
@@ -71,7 +72,8 @@ SCUOT_EXPORT int scuot_kern_mmd2(const double *x, int64_t n, const double *wx, c
 
 /* Check n weights (NULL: uniform, *sum = n): finite, >= 0, positive sum.  SCUOT_EINPUT naming what
  * ("prediction weights") and the first bad entry.  sum may be NULL. */
-SCUOT_EXPORT int scuot_kern_weights_check(const double *w, int64_t n, const char *what, double *sum, scuot_err *e);
+SCUOT_EXPORT int scuot_kern_weights_check(const double *w, int64_t n, const char *what, double *sum,
+                                          scuot_err *e);
 
 #ifdef __cplusplus
 }
