@@ -5,6 +5,9 @@
 #include "ot/ot_internal.h"
 
 static const scuot_ot_method *const table[] = {
+	&scuot_method_sinkhorn,
+	&scuot_method_uot,
+	&scuot_method_wfr,
 	NULL
 };
 
