@@ -6,6 +6,9 @@
 
 static const scuot_ot_method *const table[] = {
 	&scuot_method_emd,
+	&scuot_method_sinkhorn,
+	&scuot_method_uot,
+	&scuot_method_wfr,
 	NULL
 };
 

@@ -6,5 +6,8 @@
 #include "ot/ot.h"
 
 extern const scuot_ot_method scuot_method_emd;
+extern const scuot_ot_method scuot_method_sinkhorn;
+extern const scuot_ot_method scuot_method_uot;
+extern const scuot_ot_method scuot_method_wfr;
 
 #endif
