@@ -184,8 +184,8 @@ static int parse_args(int argc, char **argv, scuot_cli *c, tr_args *a)
 				return scuot_cli_usage_error(c, "--cost-norm: '%s' is not none, median, mean or max", optarg);
 			break;
 		case SCUOT_OPT_MAX_MEMORY:
-			if (scuot_parse_size(optarg, &a->max_memory) || a->max_memory < (1u << 20))
-				return scuot_cli_usage_error(c, "--max-memory: '%s' is not a size of at least 1M "
+			if (scuot_parse_size(optarg, &a->max_memory) || a->max_memory < 1024)
+				return scuot_cli_usage_error(c, "--max-memory: '%s' is not a size of at least 1K "
 				                             "(e.g. 512M, 8G, 50%%)", optarg);
 			break;
 		case OPT_TOPK:

@@ -5,3 +5,6 @@ scuot_transport_LDADD = $(CLI_LIBS)
 bin_PROGRAMS += scuot-interpolate
 scuot_interpolate_SOURCES = src/cli/interpolate.c
 scuot_interpolate_LDADD = $(CLI_LIBS)
+
+TESTS += tests/cli/transport.sh tests/cli/lodo.sh
+EXTRA_DIST += tests/cli/transport.sh tests/cli/lodo.sh

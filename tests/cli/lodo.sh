@@ -1,6 +1,7 @@
 # tests/cli/lodo.sh -- leave-one-day-out through the command line on data/example: PCA fitted on days 2 and 6
 # only, uot and wfr couplings 2 -> 6, populations interpolated at day 4 and scored against the held-out day-4
-# cells.  Both must beat every trivial baseline (source, target, 50/50 union) in normalised EMD.
+# cells.  Both must beat every trivial baseline (source, target, 50/50 union) and the independent coupling
+# in normalised EMD.
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 EX=$top_srcdir/data/example
 "$BIN/scuot-ingest" -q "$EX/counts.h5ad" -o "$WORK/cells.h5ad" &&
@@ -18,7 +19,7 @@ run_expect "score day 4" 0 "" "$WORK/scores.tsv" "$BIN/scuot-score" --truth "$WO
 [ -n "${VERBOSE:-}" ] && column -t "$WORK/scores.tsv"
 # normalised EMD of each method against each trivial baseline
 for m in uot wfr; do
-	for b in source target union; do
+	for b in source target union independent; do
 		r=$(awk -F'\t' -v m=$m -v b=$b '$3 == "emd" && $1 == m { x = $6 } $3 == "emd" && $1 == b { y = $6 }
 			END { if (x == "" || y == "") print "missing"; else if (x + 0 < y + 0) print "ok " x " < " y; else print "no " x " >= " y }' \
 			"$WORK/scores.tsv")

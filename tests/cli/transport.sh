@@ -47,8 +47,8 @@ for m in emd sinkhorn uot wfr; do
 	run_expect "$m 0 -> 2" 0 "" "$O.$m.h5" "$T" --method $m --from 0 --to 2 "$PCA" -o "$O.$m.h5"
 done
 run_expect "uot with a tiny epsilon" 0 "" "$O.tiny.h5" "$T" --method uot --epsilon 1e-4 --from 0 --to 2 "$PCA" -o "$O.tiny.h5"
-run_expect "uot within 1M of memory" 0 "does not fit" "$O.small.h5" \
-	"$T" --method uot --max-memory 1M --topk 5 --from 0 --to 2 "$PCA" -o "$O.small.h5"
+run_expect "uot within 16K of memory" 0 "does not fit" "$O.small.h5" \
+	"$T" --method uot --max-memory 16K --topk 5 --from 0 --to 2 "$PCA" -o "$O.small.h5"
 "$PYTHON3" - "$O" >"$WORK/py.out" 2>&1 <<'PY'
 import sys, h5py, numpy as np
 o = sys.argv[1]
@@ -71,8 +71,8 @@ for m in ["emd", "sinkhorn", "uot", "wfr", "tiny"]:
             P[i, ix[ip[i]:ip[i + 1]]] = dv[ip[i]:ip[i + 1]]
     assert np.all(np.isfinite(P)) and P.min() >= 0, m
     assert np.allclose(P.sum(1), rs, rtol=1e-9, atol=1e-15), m
-    if m in ("emd", "sinkhorn"):  # balanced: marginals a and b
-        assert np.allclose(rs, a, rtol=1e-5, atol=1e-9) and np.allclose(cs, b, rtol=1e-5, atol=1e-9), m
+    if m in ("emd", "sinkhorn"):  # balanced: marginals a and b (relative L1 error below the tolerance 1e-6)
+        assert abs(rs - a).sum() < 1e-5 * a.sum() and abs(cs - b).sum() < 1e-5 * b.sum(), m
     if m == "emd":
         assert kind == "sparse" and f["coupling/topk"][()] == 0 and len(dv) <= n + m_ - 1
 f = h5py.File(f"{o}.small.h5", "r")
