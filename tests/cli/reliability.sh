@@ -62,6 +62,41 @@ for s in norm pca; do
 		ok "$s 1 vs 4 threads: contents identical" || not_ok "$s 1 vs 4 threads: contents differ"
 done
 
+# transport results and interpolations: same contents at 1 and 4 threads and on reruns (the solve time and the
+# command line, which names the thread count, excepted)
+T=$BIN/scuot-transport
+IP=$BIN/scuot-interpolate
+for m in emd uot wfr; do
+	for run in 1.a 1.b 4.a; do
+		t=${run%.*}
+		"$T" -q --threads $t --method $m --from 0 --to 2 "$WORK/pca.1.a.h5ad" -o "$WORK/$m.$run.h5" &&
+			"$IP" -q --threads $t --at 1 "$WORK/$m.1.a.h5" -o "$WORK/$m.$run.h5ad" || not_ok "$m at $t threads"
+	done
+	if "$PYTHON3" - "$WORK/$m.1.a.h5" "$WORK/$m.1.b.h5" "$WORK/$m.4.a.h5" >"$WORK/py.out" 2>&1 <<'PY'
+import sys, h5py, numpy as np
+def items(path):
+    out = {}
+    def visit(name, obj):
+        if isinstance(obj, h5py.Dataset) and name not in ("problem/command", "diagnostics/seconds"):
+            out[name] = obj[()]
+    with h5py.File(path, "r") as f:
+        f.visititems(visit)
+    return out
+ref = items(sys.argv[1])
+for other in sys.argv[2:]:
+    o = items(other)
+    assert o.keys() == ref.keys(), (other, set(o) ^ set(ref))
+    for k in ref:
+        assert np.array_equal(np.asarray(ref[k]), np.asarray(o[k])), (other, k)
+PY
+	then ok "$m result: rerun and 4 threads identical to 1 thread"
+	else not_ok "$m result differs between runs or thread counts" "$(cat "$WORK/py.out")"
+	fi
+	[ "$(content "$WORK/$m.1.a.h5ad")" = "$(content "$WORK/$m.1.b.h5ad")" ] &&
+		[ "$(content "$WORK/$m.1.a.h5ad")" = "$(content "$WORK/$m.4.a.h5ad")" ] &&
+		ok "$m interpolation: rerun and 4 threads identical" || not_ok "$m interpolation differs"
+done
+
 # the simulator's h5ad carries truth columns the 10x directory lacks: compare X and the indices
 counts_only() {
 	"$DUMP" h5ad "$1" | "$PYTHON3" -c 'import json, sys
