@@ -20,4 +20,5 @@ fuzz: all
 .PHONY: fuzz
 EXTRA_DIST += tests/fuzz/run.sh tests/fuzz/lsan.supp tests/fuzz/fuzz_mtx.c tests/fuzz/fuzz_tenxdir.c \
 	tests/fuzz/fuzz_text.c tests/fuzz/fuzz_table.c tests/fuzz/fuzz_h5ad.c tests/fuzz/fuzz_tenx.c tests/fuzz/fuzz_loom.c \
-	tests/fuzz/fuzz_result.c
+	tests/fuzz/fuzz_result.c tests/fuzz/corpus/result/uot.h5 tests/fuzz/corpus/result/emd.h5 \
+	tests/fuzz/corpus/result/wfr.h5
