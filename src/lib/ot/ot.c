@@ -265,7 +265,7 @@ int scuot_ot_result_from_potentials(scuot_ot_result *r, size_t budget, int64_t t
 			return e->code;
 		c->indptr[0] = 0;
 	}
-	int64_t blk = (int64_t)((1 << 24) / (m > 0 ? m : 1));
+	int64_t blk = (int64_t)((1 << 18) / (m > 0 ? m : 1)); /* 2 MB of rows at a time */
 	if (blk < 1)
 		blk = 1;
 	double *rows = scuot_alloc((size_t)(blk * m), sizeof(double), 0, "coupling rows", e);
