@@ -14,6 +14,7 @@
 #include "io/h5ad.h"
 #include "io/meta.h"
 #include "io/result.h"
+#include "io/tmap.h"
 #include "ot/cost.h"
 #include "ot/ot.h"
 
@@ -21,7 +22,7 @@
 #define DEFAULT_TOPK 100
 
 typedef struct tr_args {
-	const char *input, *output, *method, *embedding, *day_key, *growth;
+	const char *input, *output, *method, *embedding, *day_key, *growth, *tmap;
 	double t0, t1;
 	int have_t0, have_t1, list;
 	int cost, cost_norm;
@@ -97,7 +98,10 @@ static void usage(FILE *fp, const scuot_cli *c)
 	        "  --topk N              coupling entries kept per source cell when the dense coupling is over\n"
 	        "                        the budget (0: none) [%d]\n\n"
 	        "Output:\n"
-	        "  -o, --output FILE     result file (HDF5) [required]\n",
+	        "  -o, --output FILE     result file (HDF5) [required]\n"
+	        "  --export-tmap FILE    also write the coupling as a Waddington-OT transport map (.h5ad: obs =\n"
+	        "                        source cells with g0, g1, growth_rate, scaling; var = target cells;\n"
+	        "                        X = coupling, or its --topk largest entries per cell when not stored)\n",
 	        DEFAULT_TOPK);
 	for (int k = 0; k < nm; k++) {
 		fprintf(fp, "\nMethod %s (%s): %s\n  %s; default cost %s.\n", m[k].name, m[k].family, m[k].summary,
@@ -113,7 +117,7 @@ static void usage(FILE *fp, const scuot_cli *c)
 static int parse_args(int argc, char **argv, scuot_cli *c, tr_args *a)
 {
 	enum { OPT_METHOD = 1, OPT_FROM, OPT_TO, OPT_EMB, OPT_DAYKEY, OPT_COST, OPT_NORM, OPT_GROWTH, OPT_LIST,
-	       OPT_TOPK, OPT_PARAM = 0x2000 };
+	       OPT_TOPK, OPT_TMAP, OPT_PARAM = 0x2000 };
 	static const struct option fixed[] = {
 		{ "method", required_argument, NULL, OPT_METHOD },
 		{ "from", required_argument, NULL, OPT_FROM },
@@ -126,6 +130,7 @@ static int parse_args(int argc, char **argv, scuot_cli *c, tr_args *a)
 		{ "list-methods", no_argument, NULL, OPT_LIST },
 		{ "max-memory", required_argument, NULL, SCUOT_OPT_MAX_MEMORY },
 		{ "topk", required_argument, NULL, OPT_TOPK },
+		{ "export-tmap", required_argument, NULL, OPT_TMAP },
 		{ "output", required_argument, NULL, 'o' },
 		SCUOT_CLI_GLOBAL_LONGOPTS,
 	};
@@ -193,6 +198,7 @@ static int parse_args(int argc, char **argv, scuot_cli *c, tr_args *a)
 				return 2;
 			a->topk = v;
 			break;
+		case OPT_TMAP: a->tmap = optarg; break;
 		case 'o': a->output = optarg; break;
 		case ':': return scuot_cli_usage_error(c, "option '%s' needs a value", argv[optind - 1]);
 		default: return scuot_cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
@@ -339,6 +345,16 @@ static int run(const scuot_cli *c, const tr_args *ta, const scuot_ot_method *m, 
 	if (!r->converged)
 		scuot_log_warning("%s did not converge within its iteration limit; the result is written but "
 		                  "raise the iteration limit or the tolerance", m->name);
+	if (ta->tmap) {
+		scuot_adata *tm = NULL;
+		if ((ret = scuot_tmap_from_result(r, ta->topk, &tm, e)) || (ret = scuot_cli_record(c, tm, e)) ||
+		    (ret = scuot_h5ad_write(ta->tmap, tm, e))) {
+			scuot_adata_free(tm);
+			goto done;
+		}
+		scuot_log_info("wrote %s (transport map, %lld entries)", ta->tmap, (long long)tm->X->nnz);
+		scuot_adata_free(tm);
+	}
 	if ((ret = scuot_result_write(ta->output, r, e)))
 		goto done;
 	scuot_log_info("wrote %s", ta->output);

@@ -115,6 +115,9 @@ SCUOT_EXPORT int scuot_ot_result_from_potentials(scuot_ot_result *r, size_t budg
 SCUOT_EXPORT int scuot_ot_result_coupling_rows(const scuot_ot_result *r, int64_t i0, int64_t i1, double *out,
                                                scuot_err *e);
 
+/* Indices of the k (1 <= k <= m) largest entries of row[0..m) into idx[0..k), in increasing order. */
+SCUOT_EXPORT void scuot_ot_topk(const double *row, int64_t m, int64_t k, int32_t *idx);
+
 /* ---- methods ---- */
 
 enum scuot_param_type { SCUOT_PARAM_REAL = 1, SCUOT_PARAM_INT, SCUOT_PARAM_FLAG };
