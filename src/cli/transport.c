@@ -28,6 +28,7 @@ typedef struct tr_args {
 	int cost, cost_norm;
 	uint64_t max_memory;
 	int64_t topk;
+	const char *preset;
 	int n_given; /* method parameters given on the command line, resolved once the method is known */
 	const char *given_name[MAX_GIVEN], *given_val[MAX_GIVEN];
 } tr_args;
@@ -90,7 +91,11 @@ static void usage(FILE *fp, const scuot_cli *c)
 	        "  --growth-column COL   obs column of per-day growth rates g of the source cells: source\n"
 	        "                        masses a_i = g_i^(D1-D0) / n and target masses b_j = sum(a) / m\n"
 	        "                        (Waddington-OT's convention) [a_i = 1/n, b_j = 1/m]\n"
-	        "  --list-methods        print the methods (name, family, summary) and exit\n\n"
+	        "  --list-methods        print the methods (name, family, summary) and exit\n"
+	        "  --preset wot          method uot with Waddington-OT's meanings and defaults: --epsilon 0.05\n"
+	        "                        --lambda1 1 --lambda2 50 --epsilon0 1 --growth-iters 1, cost sqeuclidean\n"
+	        "                        divided by its median (options given explicitly override it); use it on a\n"
+	        "                        local PCA of the two days (scuot-pca -k 30 --fit-days D0,D1)\n\n"
 	        "Resources:\n"
 	        "  --max-memory SIZE     budget for kernels and couplings, e.g. 8G or 50%% [50%% of physical\n"
 	        "                        memory]; what does not fit is computed in blocks on the fly and the\n"
@@ -117,7 +122,7 @@ static void usage(FILE *fp, const scuot_cli *c)
 static int parse_args(int argc, char **argv, scuot_cli *c, tr_args *a)
 {
 	enum { OPT_METHOD = 1, OPT_FROM, OPT_TO, OPT_EMB, OPT_DAYKEY, OPT_COST, OPT_NORM, OPT_GROWTH, OPT_LIST,
-	       OPT_TOPK, OPT_TMAP, OPT_PARAM = 0x2000 };
+	       OPT_TOPK, OPT_TMAP, OPT_PRESET, OPT_PARAM = 0x2000 };
 	static const struct option fixed[] = {
 		{ "method", required_argument, NULL, OPT_METHOD },
 		{ "from", required_argument, NULL, OPT_FROM },
@@ -131,6 +136,7 @@ static int parse_args(int argc, char **argv, scuot_cli *c, tr_args *a)
 		{ "max-memory", required_argument, NULL, SCUOT_OPT_MAX_MEMORY },
 		{ "topk", required_argument, NULL, OPT_TOPK },
 		{ "export-tmap", required_argument, NULL, OPT_TMAP },
+		{ "preset", required_argument, NULL, OPT_PRESET },
 		{ "output", required_argument, NULL, 'o' },
 		SCUOT_CLI_GLOBAL_LONGOPTS,
 	};
@@ -199,6 +205,11 @@ static int parse_args(int argc, char **argv, scuot_cli *c, tr_args *a)
 			a->topk = v;
 			break;
 		case OPT_TMAP: a->tmap = optarg; break;
+		case OPT_PRESET:
+			if (strcmp(optarg, "wot"))
+				return scuot_cli_usage_error(c, "--preset: '%s' is not a preset (wot)", optarg);
+			a->preset = optarg;
+			break;
 		case 'o': a->output = optarg; break;
 		case ':': return scuot_cli_usage_error(c, "option '%s' needs a value", argv[optind - 1]);
 		default: return scuot_cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
@@ -208,8 +219,12 @@ static int parse_args(int argc, char **argv, scuot_cli *c, tr_args *a)
 		list_methods(stdout);
 		return 1;
 	}
+	if (a->preset && !a->method)
+		a->method = "uot";
 	if (!a->method)
 		return scuot_cli_usage_error(c, "no method given (--method; --list-methods shows them)");
+	if (a->preset && strcmp(a->method, "uot"))
+		return scuot_cli_usage_error(c, "--preset wot is a preset of method uot, not %s", a->method);
 	if (!scuot_ot_method_find(a->method))
 		return scuot_cli_usage_error(c, "--method: no method '%s' (--list-methods shows them)", a->method);
 	if (!a->have_t0 || !a->have_t1)
@@ -226,11 +241,22 @@ static int parse_args(int argc, char **argv, scuot_cli *c, tr_args *a)
 	return 0;
 }
 
-/* Parameter values of method m: defaults, then the options given.  2 on a usage error. */
+/* Waddington-OT's defaults (wot optimal_transport OTModel: epsilon 0.05, lambda1 1, lambda2 50, epsilon0 1,
+ * growth_iters 1; cost squared Euclidean divided by its median, set in main). */
+static const struct { const char *name; double value; } preset_wot[] = {
+	{ "epsilon", 0.05 }, { "lambda1", 1 }, { "lambda2", 50 }, { "epsilon0", 1 }, { "growth-iters", 1 },
+};
+
+/* Parameter values of method m: defaults, the preset, then the options given.  2 on a usage error. */
 static int method_params(const scuot_cli *c, const tr_args *a, const scuot_ot_method *m, double *par)
 {
 	for (int k = 0; k < m->n_params; k++)
 		par[k] = m->params[k].def;
+	for (size_t q = 0; a->preset && q < sizeof preset_wot / sizeof preset_wot[0]; q++) {
+		int k = scuot_ot_param_index(m, preset_wot[q].name);
+		if (k >= 0)
+			par[k] = preset_wot[q].value;
+	}
 	for (int g = 0; g < a->n_given; g++) {
 		int k = scuot_ot_param_index(m, a->given_name[g]);
 		if (k < 0)
@@ -382,6 +408,10 @@ int main(int argc, char **argv)
 	int r = parse_args(argc, argv, &c, &a);
 	if (r)
 		return r == 1 ? 0 : 2;
+	if (a.preset) { /* Waddington-OT's cost, unless given */
+		if (a.cost < 0)
+			a.cost = SCUOT_COST_SQEUCLIDEAN;
+	}
 	const scuot_ot_method *m = scuot_ot_method_find(a.method);
 	if (method_params(&c, &a, m, par))
 		return 2;

@@ -51,7 +51,7 @@ int scuot_tmap_from_result(const scuot_ot_result *r, int64_t topk, scuot_adata *
 			cap = c->indptr[n];
 		else
 			for (int64_t q = 0; q < n * m; q++)
-				cap += c->dense[q] > 0 && (float)c->dense[q] > 0;
+				cap += c->dense[q] > 0 && (float)(c->dense[q] * (double)n) > 0;
 	}
 	if (!(a->X = scuot_csr_new(n, m, cap, e)) || !(row = scuot_alloc((size_t)m, sizeof *row, 0, "row", e)) ||
 	    !(idx = scuot_alloc((size_t)m, sizeof *idx, 0, "row order", e))) {
@@ -65,12 +65,12 @@ int scuot_tmap_from_result(const scuot_ot_result *r, int64_t topk, scuot_adata *
 		if (!exact) { /* the k largest entries, in column order */
 			scuot_ot_topk(row, m, k, idx);
 			for (int64_t q = 0; q < k; q++)
-				if ((float)row[idx[q]] > 0)
-					a->X->indices[z] = idx[q], a->X->data[z++] = (float)row[idx[q]];
+				if ((float)(row[idx[q]] * (double)n) > 0)
+					a->X->indices[z] = idx[q], a->X->data[z++] = (float)(row[idx[q]] * (double)n);
 		} else {
 			for (int64_t j = 0; j < m; j++)
-				if (row[j] > 0 && (float)row[j] > 0)
-					a->X->indices[z] = (int32_t)j, a->X->data[z++] = (float)row[j];
+				if (row[j] > 0 && (float)(row[j] * (double)n) > 0)
+					a->X->indices[z] = (int32_t)j, a->X->data[z++] = (float)(row[j] * (double)n);
 		}
 		a->X->indptr[i + 1] = z;
 	}
@@ -173,8 +173,8 @@ int scuot_tmap_to_result(const scuot_adata *t, const char *name, const double *x
 	}
 	memcpy(c->indptr, t->X->indptr, sizeof(int64_t) * (size_t)(n + 1));
 	memcpy(c->indices, t->X->indices, sizeof(int32_t) * (size_t)nnz);
-	for (int64_t q = 0; q < nnz; q++)
-		c->data[q] = t->X->data[q];
+	for (int64_t q = 0; q < nnz; q++) /* a map holds n pi (rows sum to the growth) */
+		c->data[q] = (double)t->X->data[q] / (double)n;
 	for (int64_t i = 0; i < n; i++)
 		if ((ret = scuot_strv_push(&r->source_ids, t->obs.index[i], -1, e)))
 			goto done;
