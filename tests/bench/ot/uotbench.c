@@ -84,6 +84,7 @@ int main(int argc, char **argv)
 	double mass = 0;
 	for (int64_t i = 0; i < n; i++)
 		mass += r->row_sum[i];
+	printf("cost_scale=%.17g\n", r->cost_scale);
 	printf("mass=%.10g\npeak_rss_mb=%.1f\ninput_rss_mb=%.1f\ncoupling=%s\n", mass, scuot_sys_peak_rss() / 1e6,
 	       rss0 / 1e6,
 	       r->pi.kind == SCUOT_COUPLING_DENSE ? "dense" : r->pi.kind == SCUOT_COUPLING_SPARSE ? "topk" : "none");
