@@ -65,6 +65,7 @@ void scuot_ot_result_free(scuot_ot_result *r)
 	}
 	free(r->snap);
 	free(r->curve);
+	free(r->curve2);
 	free(r->version);
 	free(r->cmdline);
 	free(r->input);

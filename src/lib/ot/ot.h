@@ -89,6 +89,8 @@ typedef struct scuot_ot_result {
 	int n_curve;           /* objective or error curve, one value per recorded iteration */
 	double *curve;
 	char curve_name[32];
+	double *curve2;        /* a second curve of n_curve values (particle flows: MMD to the source), or NULL */
+	char curve2_name[32];
 	/* provenance, filled by the executable (may be NULL) */
 	char *version, *cmdline, *input, *embedding;
 	uint64_t seed;
