@@ -149,4 +149,31 @@ rm -f "$O.b.json"
 run_expect "no JSON after a failure" 2 "" "$O.b.json" "$S" $T "$WORK/negative.h5ad" -o "$O.b" --json "$O.b.json"
 [ ! -e "$O.b" ] && ok "no TSV after a failure" || not_ok "TSV left after a failure"
 
+# --- Waddington-OT's validation table and the growth baseline ---
+run_expect "wot table with growth" 0 "" "$WORK/wot.txt" "$S" $T --metrics emd,mmd_rff --growth-column expected_descendants \
+	"$WORK/self.h5ad" -o "$WORK/g.tsv" --wot-table "$WORK/wot.txt"
+"$PYTHON3" - "$WORK/wot.txt" "$WORK/g.tsv" "$WORK/pca.h5ad" >"$WORK/py.out" 2>&1 <<'PY'
+import sys
+import numpy as np, pandas as pd, anndata, ot
+w = pd.read_csv(sys.argv[1], sep="\t")
+assert list(w.columns[:10]) == ["interval_start", "interval_mid", "interval_end", "t0", "t1", "cv0", "cv1", "name",
+                                "distance", "full"], list(w.columns)
+assert sorted(w["name"]) == ["F", "I", "L", "R", "Rg"], list(w["name"])
+assert (w["interval_start"] == 2).all() and (w["interval_mid"] == 4).all() and (w["interval_end"] == 6).all()
+assert dict(zip(w["name"], w["t0"])) == {"F": 2, "L": 6, "R": 4, "Rg": 4, "I": 4}
+g = pd.read_csv(sys.argv[2], sep="\t")
+assert "independent_growth" in set(g["prediction"])
+# distance of F (first) is wot's earth_mover_distance: sqrt(emd2) on the squared Euclidean cost
+a = anndata.read_h5ad(sys.argv[3]); X = a.obsm["X_pca"]; day = a.obs["day"].values
+x0, x5 = X[day == 2], X[day == 4]
+M = ot.dist(x0, x5, metric="sqeuclidean")
+want = np.sqrt(ot.emd2(np.ones(len(x0)) / len(x0), np.ones(len(x5)) / len(x5), M, numItermax=10**7))
+got = float(w.loc[w["name"] == "F", "distance"].iloc[0])
+assert abs(got - want) < 1e-6 * want, (got, want)
+print("ok")
+PY
+[ $? = 0 ] && ok "wot table: names, intervals, distance = wot's earth_mover_distance" || not_ok "wot table" "$(cat "$WORK/py.out")"
+run_expect "bad growth column" 2 "/obs/nope: no such column \(--growth-column\)" "$WORK/wot2.txt" \
+	"$S" $T --growth-column nope "$WORK/self.h5ad" -o "$WORK/g2.tsv" --wot-table "$WORK/wot2.txt"
+[ ! -e "$WORK/g2.tsv" ] && ok "bad growth column: no scores left" || not_ok "bad growth column left scores"
 finish
