@@ -363,6 +363,12 @@ static int run(const scuot_cli *c, const tr_args *ta, const scuot_ot_method *m, 
 	}
 	scuot_log_info("method %s, cost %s (%s-normalised), budget %.3g GB", m->name, scuot_cost_kind_name(p.cost),
 	               scuot_cost_norm_name(p.cost_norm), (double)p.max_memory / 1e9);
+	if (m->memory) {
+		double now = (double)scuot_sys_rss(), peak = (double)scuot_sys_peak_rss(), need = m->memory(&p, par);
+		double est = now + need > peak ? now + need : peak;
+		scuot_log_info("memory estimate: peak %.1f MB (%.1f MB now + %.1f MB for %s)%s", est / 1e6, now / 1e6,
+		               need / 1e6, m->name, need > (double)p.max_memory ? "; over the budget" : "");
+	}
 	if ((ret = scuot_ot_run(m, &p, par, r, e)))
 		goto done;
 	scuot_log_info("%s: %lld iterations%s, %.3g s; transport cost %.6g, objective %.6g", m->name,

@@ -116,6 +116,17 @@ if [ $rb = 0 ] && [ $rf = 0 ] && grep -q "recomputed on the fly" "$WORK/mem/b.lo
 else
 	not_ok "uot over a 4 MB budget: peak RSS $pb MB, baseline $p0 MB, unbounded $pf MB (status $rb $rf)" "$(cat "$WORK/mem/b.log")"
 fi
+# the memory estimate printed before the solve is within 20% of the measured peak, at two sizes and budgets
+est() { sed -n 's/.*memory estimate: peak \([0-9.]*\) MB.*/\1/p' "$1" | tail -1; }
+"$T" --method emd --from 0 --to 1 "$WORK/mem/p.h5ad" -o "$WORK/mem/e1.h5" 2>"$WORK/mem/e1.log"
+for l in f b s e1; do
+	e=$(est "$WORK/mem/$l.log") p=$(peak "$WORK/mem/$l.log")
+	if [ -n "$e" ] && [ -n "$p" ] && awk -v e="$e" -v p="$p" 'BEGIN { exit !(e <= 1.2 * p && e >= p / 1.2) }'; then
+		ok "memory estimate $e MB within 20% of the peak $p MB ($l)"
+	else
+		not_ok "memory estimate '$e' MB vs peak '$p' MB ($l)" "$(cat "$WORK/mem/$l.log")"
+	fi
+done
 run_expect "emd refuses a cost matrix over the budget" 1 "needs .*--max-memory" "$WORK/mem/e.h5" \
 	"$T" --method emd --max-memory 4M --from 0 --to 1 "$WORK/mem/p.h5ad" -o "$WORK/mem/e.h5"
 

@@ -22,6 +22,18 @@ uint64_t scuot_sys_phys_mem(void)
 	return mem;
 }
 
+uint64_t scuot_sys_rss(void)
+{
+	unsigned long size = 0, resident = 0;
+	FILE *fp = fopen("/proc/self/statm", "r");
+	if (!fp)
+		return 0;
+	if (fscanf(fp, "%lu %lu", &size, &resident) != 2)
+		resident = 0;
+	fclose(fp);
+	return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
 uint64_t scuot_sys_peak_rss(void)
 {
 	struct rusage ru;

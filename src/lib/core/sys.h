@@ -13,6 +13,8 @@ extern "C" {
 
 /* Physical memory in bytes (cgroup limit if lower), or 0 if unknown. */
 SCUOT_EXPORT uint64_t scuot_sys_phys_mem(void);
+/* Current resident set size of this process in bytes (0 if unknown). */
+SCUOT_EXPORT uint64_t scuot_sys_rss(void);
 /* Peak resident set size of this process in bytes. */
 SCUOT_EXPORT uint64_t scuot_sys_peak_rss(void);
 /* Monotonic wall-clock seconds and process CPU seconds. */

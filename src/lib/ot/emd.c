@@ -632,6 +632,13 @@ static const scuot_ot_param emd_params[] = {
 	{ "max-iter", SCUOT_PARAM_INT, 0, 0, 1e15, "network-simplex pivots before giving up (0: no limit)" },
 };
 
+/* Peak bytes beyond the problem: the dense cost matrix and the O(n + m) tree arrays of the simplex. */
+static double emd_memory(const scuot_ot_problem *p, const double *par)
+{
+	(void)par;
+	return (double)p->n * (double)p->m * 8 + 40 * 8 * (double)(p->n + p->m + 1);
+}
+
 const scuot_ot_method scuot_method_emd = {
 	"emd",
 	"static coupling",
@@ -640,5 +647,6 @@ const scuot_ot_method scuot_method_emd = {
 	1,
 	emd_params,
 	SCUOT_COST_SQEUCLIDEAN,
-	emd_run
+	emd_run,
+	emd_memory
 };

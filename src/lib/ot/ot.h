@@ -142,6 +142,9 @@ typedef struct scuot_ot_method {
 	int default_cost;    /* SCUOT_COST_* used when none is given */
 	/* Solve p with parameter values par (n_params, in table order) into r (made by scuot_ot_result_new). */
 	int (*run)(const scuot_ot_problem *p, const double *par, scuot_ot_result *r, scuot_err *e);
+	/* Bytes the solve will hold at its peak beyond the problem itself (kernel, coupling, work arrays), as the
+	 * method will decide under p->max_memory; NULL when the method gives no estimate. */
+	double (*memory)(const scuot_ot_problem *p, const double *par);
 } scuot_ot_method;
 
 /* The registered methods, in the order --list-methods shows them; *n receives their count. */

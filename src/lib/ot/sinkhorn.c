@@ -38,6 +38,7 @@
 
 #include "core/log.h"
 #include "core/mat.h"
+#include "core/progress.h"
 #include "core/threads.h"
 #include "ot/cost.h"
 #include "ot/ot_internal.h"
@@ -58,6 +59,7 @@ void openblas_set_num_threads(int) __attribute__((weak));
 enum { KERN_FLY = 0, KERN_DOUBLE, KERN_FLOAT };
 
 typedef struct sk {
+	scuot_progress *pg; /* progress over the epsilon steps and, in each, log(error) towards tol */
 	int64_t n, m, br, nb;
 	const scuot_cost *cost;
 	double eps, lim;
@@ -479,11 +481,19 @@ static int solve(sk *s, const scuot_sinkhorn_opts *o, int64_t *it, int *converge
 		}
 		double tol = last ? o->tol : fmax(o->tol, MID_TOL);
 		int64_t cap_k = last ? o->max_iter : *it + MID_ITER;
+		double err0 = 0;
 		while (*it < o->max_iter && *it < cap_k) {
 			double err = iterate(s);
 			++*it;
 			if ((ret = curve_push(r, cap, err, e)))
 				return ret;
+			if (err0 == 0)
+				err0 = err;
+			if (s->pg && *it % 16 == 0) {
+				double ph = err0 > tol && err < err0 ? log(err0 / err) / log(err0 / tol) : 0;
+				ph = ph < 0 ? 0 : ph > 1 ? 1 : ph;
+				scuot_progress_update(s->pg, (int64_t)(1000 * (k + ph) / (steps + 1)));
+			}
 			if (err <= tol) {
 				*converged = last;
 				break;
@@ -664,7 +674,11 @@ int scuot_ot_sinkhorn(const scuot_ot_problem *p, const scuot_sinkhorn_opts *o, s
 				b[j] = p->b[j] * (sa / sa0);
 		}
 		set_priors(&s, a, b);
-		if ((ret = solve(&s, o, &it, &converged, r, &cap, e)))
+		s.pg = scuot_progress_new(r->method[0] ? r->method : "sinkhorn", 1000);
+		ret = solve(&s, o, &it, &converged, r, &cap, e);
+		scuot_progress_finish(s.pg);
+		s.pg = NULL;
+		if (ret)
 			goto out;
 		for (int64_t i = 0; i < n; i++)
 			F[i] = s.f[i] + (s.u[i] > 0 ? s.eps * log(s.u[i]) : 0);
@@ -812,18 +826,49 @@ static int run_wfr(const scuot_ot_problem *p, const double *par, scuot_ot_result
 	return run_kind(SCUOT_SINKHORN_WFR, wfr_params, NP(wfr_params), p, par, r, e);
 }
 
+/* Peak bytes of scuot_ot_sinkhorn beyond the problem: the stored kernel with the work arrays (the column
+ * accumulators of at most MAX_BLOCKS row blocks, CHUNK cost rows per thread), or later the coupling (dense,
+ * or topk entries per row, with 2 MB row blocks) -- the kernel is freed before the coupling is made. */
+static double sk_memory(const scuot_ot_problem *p, const double *par, int np, const scuot_ot_param *t)
+{
+	double n = (double)p->n, m = (double)p->m, nm = n * m;
+	int f32 = par_get(t, np, par, "float32", 0) != 0;
+	double kbytes = nm * (f32 ? 4 : 8), kk = p->topk < 0 ? 0 : p->topk < p->m ? (double)p->topk : m;
+	double cbytes = nm * 8 <= (double)p->max_memory ? nm * 8 : n * kk * 12;
+	double nb = n < MAX_BLOCKS ? n : MAX_BLOCKS, nthr = scuot_threads_get();
+	double work = 12 * (n + m) * 8 + nb * m * 8 + nthr * CHUNK * m * 8;
+	double kern = kbytes + cbytes <= (double)p->max_memory ? kbytes : 0;
+	double coupling = cbytes + (1 << 21) + n * 8 * 4;
+	return (kern + work > coupling ? kern + work : coupling);
+}
+
+static double sinkhorn_memory(const scuot_ot_problem *p, const double *par)
+{
+	return sk_memory(p, par, NP(sinkhorn_params), sinkhorn_params);
+}
+
+static double uot_memory(const scuot_ot_problem *p, const double *par)
+{
+	return sk_memory(p, par, NP(uot_params), uot_params);
+}
+
+static double wfr_memory(const scuot_ot_problem *p, const double *par)
+{
+	return sk_memory(p, par, NP(wfr_params), wfr_params);
+}
+
 const scuot_ot_method scuot_method_sinkhorn = {
 	"sinkhorn", "static coupling",
 	"balanced entropic optimal transport (log-domain stabilised Sinkhorn with epsilon scaling)",
 	"Cuturi 2013 (NIPS); Schmitzer 2019 (SIAM J. Sci. Comput. 41); Chizat et al. 2018 (Math. Comp. 87)",
-	NP(sinkhorn_params), sinkhorn_params, SCUOT_COST_SQEUCLIDEAN, run_sinkhorn
+	NP(sinkhorn_params), sinkhorn_params, SCUOT_COST_SQEUCLIDEAN, run_sinkhorn, sinkhorn_memory
 };
 
 const scuot_ot_method scuot_method_uot = {
 	"uot", "static coupling",
 	"unbalanced entropic transport with KL marginal penalties and growth re-estimation (Waddington-OT)",
 	"Chizat, Peyre, Schmitzer, Vialard 2018 (Math. Comp. 87); Schiebinger et al. 2019 (Cell 176)",
-	NP(uot_params), uot_params, SCUOT_COST_SQEUCLIDEAN, run_uot
+	NP(uot_params), uot_params, SCUOT_COST_SQEUCLIDEAN, run_uot, uot_memory
 };
 
 const scuot_ot_method scuot_method_wfr = {
@@ -832,5 +877,5 @@ const scuot_ot_method scuot_method_wfr = {
 	"-2 log cos(min(|x-y|/(2 delta), pi/2)) with KL marginal penalties of weight 1",
 	"Liero, Mielke, Savare 2018 (Invent. Math. 211); Chizat, Peyre, Schmitzer, Vialard 2018 (Found. Comput. "
 	"Math. 18; Math. Comp. 87)",
-	NP(wfr_params), wfr_params, SCUOT_COST_WFR, run_wfr
+	NP(wfr_params), wfr_params, SCUOT_COST_WFR, run_wfr, wfr_memory
 };
