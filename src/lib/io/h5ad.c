@@ -1163,10 +1163,13 @@ static int write_file(hid_t f, const scuot_adata *a, scuot_err *e)
 	return write_uns(f, &a->uns, 0, e);
 }
 
+static int write_body(hid_t f, const void *ctx, scuot_err *e)
+{
+	return write_file(f, (const scuot_adata *)ctx, e);
+}
+
 int scuot_h5ad_write(const char *path, const scuot_adata *a, scuot_err *e)
 {
-	scuot_outfile *o = NULL;
-	hid_t f = -1;
 	int ret;
 	if ((ret = scuot_adata_check(a, e)) || (ret = check_names(a, e))) {
 		scuot_err_prefix(e, "%s: ", path);
@@ -1174,25 +1177,5 @@ int scuot_h5ad_write(const char *path, const scuot_adata *a, scuot_err *e)
 	}
 	if (a->uns.type != SCUOT_UNS_DICT)
 		return scuot_err_set(e, SCUOT_EINTERNAL, "%s: uns root is not a dict", path);
-	if (!(o = scuot_outfile_open(path, 0, e)))
-		return e ? e->code : SCUOT_EIO;
-	if ((f = scuot_h5_create(o->tmp, e)) < 0) {
-		ret = (int)f;
-		goto fail;
-	}
-	if ((ret = write_file(f, a, e)))
-		goto fail;
-	ret = H5Fclose(f);
-	f = -1;
-	if (ret < 0) {
-		ret =
-		    scuot_err_sys(e, SCUOT_EIO, "%s: cannot finish writing the HDF5 file", path);
-		goto fail;
-	}
-	return scuot_outfile_commit(o, e);
-fail:
-	scuot_h5_err_rename(e, o->tmp, path);
-	scuot_h5_close(f);
-	scuot_outfile_abort(o);
-	return ret;
+	return scuot_h5_write_file(path, write_body, a, e);
 }

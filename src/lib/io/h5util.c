@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "core/outfile.h"
 #include "io/h5util_internal.h"
 
 #define CHUNK_BYTES ((size_t)1 << 20) /* at most 1 MiB per chunk */
@@ -1902,5 +1903,33 @@ int scuot_h5_attr_set_bool(hid_t obj, const char *name, int value, scuot_err *e)
 	                           : attr_write(obj, name, bt, bt, sp, &v, e);
 	scuot_h5_close(bt);
 	scuot_h5_close(sp);
+	return ret;
+}
+
+int scuot_h5_write_file(const char *path, int (*body)(hid_t f, const void *ctx, scuot_err *e), const void *ctx,
+                        scuot_err *e)
+{
+	scuot_outfile *o = NULL;
+	hid_t f = -1;
+	int ret;
+	if (!(o = scuot_outfile_open(path, 0, e)))
+		return e ? e->code : SCUOT_EIO;
+	if ((f = scuot_h5_create(o->tmp, e)) < 0) {
+		ret = (int)f;
+		goto fail;
+	}
+	if ((ret = body(f, ctx, e)))
+		goto fail;
+	ret = H5Fclose(f);
+	f = -1;
+	if (ret < 0) {
+		ret = scuot_err_sys(e, SCUOT_EIO, "%s: cannot finish writing the HDF5 file", path);
+		goto fail;
+	}
+	return scuot_outfile_commit(o, e);
+fail:
+	scuot_h5_err_rename(e, o->tmp, path);
+	scuot_h5_close(f);
+	scuot_outfile_abort(o);
 	return ret;
 }

@@ -58,6 +58,11 @@ hid_t scuot_h5_open(const char *path, scuot_err *e);
 /* Open the file image buf[0..len) read-only (core driver, no hdf5_hl); label names it in messages.
  * The image is copied; buf may be freed after the call. */
 hid_t scuot_h5_open_mem(const void *buf, size_t len, const char *label, scuot_err *e);
+/* Write the HDF5 file path atomically: create a temporary beside it (core/outfile.h), let body fill it,
+ * close it and rename it into place; on any failure nothing is left at path and messages name path, not
+ * the temporary. */
+int scuot_h5_write_file(const char *path, int (*body)(hid_t f, const void *ctx, scuot_err *e), const void *ctx,
+                        scuot_err *e);
 /* Create path (truncating) for writing; H5Fclose on the id closes every object still open in it. */
 hid_t scuot_h5_create(const char *path, scuot_err *e);
 /* Close any HDF5 id (file, group, dataset, attribute, type, space, property list); < 0 ignored. */

@@ -8,7 +8,6 @@
 
 #include <hdf5.h>
 
-#include "core/outfile.h"
 #include "io/h5util_internal.h"
 #include "io/result.h"
 #include "ot/cost.h"
@@ -33,6 +32,18 @@ static int put_str(hid_t g, const char *name, const char *s, scuot_err *e)
 {
 	char *v[1] = { (char *)(s ? s : "") };
 	return scuot_h5_write_strs(g, name, v, 1, 0, NULL, NULL, e);
+}
+
+/* A 1-D curve with its name in the attribute "name". */
+static int put_curve(hid_t g, const char *name, const double *v, int64_t n, const char *label, scuot_err *e)
+{
+	int ret;
+	if ((ret = put_f64(g, name, v, 1, n, 0, e)))
+		return ret;
+	hid_t d = H5Dopen2(g, name, H5P_DEFAULT);
+	ret = d < 0 ? scuot_h5_errh(e, SCUOT_EIO, g, name, "cannot reopen") : scuot_h5_attr_set_str(d, "name", label, e);
+	scuot_h5_close(d);
+	return ret;
 }
 
 static const char *coupling_name(int k)
@@ -150,57 +161,23 @@ static int write_body(hid_t f, const scuot_ot_result *r, scuot_err *e)
 	    (ret = put_scalar(g, "marginal_error_target", r->marg_err_b, e)) ||
 	    (ret = put_scalar(g, "seconds", r->seconds, e)))
 		goto done;
-	if (r->n_curve > 0) {
-		if ((ret = put_f64(g, "curve", r->curve, 1, r->n_curve, 0, e)))
-			goto done;
-		hid_t d = H5Dopen2(g, "curve", H5P_DEFAULT);
-		ret = d < 0 ? scuot_h5_errh(e, SCUOT_EIO, g, "curve", "cannot reopen") :
-		              scuot_h5_attr_set_str(d, "name", r->curve_name, e);
-		scuot_h5_close(d);
-		if (ret)
-			goto done;
-		if (r->curve2) {
-			if ((ret = put_f64(g, "curve2", r->curve2, 1, r->n_curve, 0, e)))
-				goto done;
-			d = H5Dopen2(g, "curve2", H5P_DEFAULT);
-			ret = d < 0 ? scuot_h5_errh(e, SCUOT_EIO, g, "curve2", "cannot reopen") :
-			              scuot_h5_attr_set_str(d, "name", r->curve2_name, e);
-			scuot_h5_close(d);
-			if (ret)
-				goto done;
-		}
-	}
+	if (r->n_curve > 0 && ((ret = put_curve(g, "curve", r->curve, r->n_curve, r->curve_name, e)) ||
+	                       (r->curve2 && (ret = put_curve(g, "curve2", r->curve2, r->n_curve, r->curve2_name, e)))))
+		goto done;
 done:
 	scuot_h5_close(g);
 	return ret;
 }
 
+static int write_result(hid_t f, const void *ctx, scuot_err *e)
+{
+	return write_body(f, (const scuot_ot_result *)ctx, e);
+}
+
 int scuot_result_write(const char *path, const scuot_ot_result *r, scuot_err *e)
 {
-	scuot_outfile *o = NULL;
-	hid_t f = -1;
-	int ret;
 	scuot_h5_quiet();
-	if (!(o = scuot_outfile_open(path, 0, e)))
-		return e ? e->code : SCUOT_EIO;
-	if ((f = scuot_h5_create(o->tmp, e)) < 0) {
-		ret = (int)f;
-		goto fail;
-	}
-	if ((ret = write_body(f, r, e)))
-		goto fail;
-	ret = H5Fclose(f);
-	f = -1;
-	if (ret < 0) {
-		ret = scuot_err_sys(e, SCUOT_EIO, "%s: cannot finish writing the HDF5 file", path);
-		goto fail;
-	}
-	return scuot_outfile_commit(o, e);
-fail:
-	scuot_h5_err_rename(e, o->tmp, path);
-	scuot_h5_close(f);
-	scuot_outfile_abort(o);
-	return ret;
+	return scuot_h5_write_file(path, write_result, r, e);
 }
 
 /* ---- reading ---- */
@@ -303,6 +280,25 @@ static int get_strv(hid_t loc, const char *path, int64_t want, scuot_strv *v, sc
 	}
 	v->a = s, v->n = v->m = n;
 	return 0;
+}
+
+/* A curve (want values, or any number when want < 0) and its name (into label, 32 bytes). */
+static int get_curve(hid_t g, const char *name, int64_t want, double **out, int64_t *n, char *label, scuot_err *e)
+{
+	char *s = NULL;
+	hid_t d = scuot_h5_dopen(g, name, e);
+	int ret;
+	if (d < 0)
+		return (int)d;
+	ret = scuot_h5_read_f64(d, out, n, e);
+	if (!ret && want >= 0 && *n != want)
+		ret = scuot_h5_err(e, SCUOT_EINPUT, g, name, "holds %lld values, expected %lld", (long long)*n,
+		                   (long long)want);
+	if (!ret && (ret = scuot_h5_attr_str(d, "name", &s, e)) == 0 && s)
+		snprintf(label, 32, "%s", s);
+	free(s);
+	scuot_h5_close(d);
+	return ret;
 }
 
 /* Parameter names read from a file, owned by the result (r->owned_names). */
@@ -545,31 +541,11 @@ static int read_body(hid_t f, const char *path, const char *method, scuot_ot_res
 	r->converged = (int)conv;
 	if (scuot_h5_exists(g, "curve")) {
 		int64_t nc = 0;
-		hid_t d = scuot_h5_dopen(g, "curve", e);
-		if (d < 0) {
-			ret = (int)d;
+		if ((ret = get_curve(g, "curve", -1, &r->curve, &nc, r->curve_name, e)))
 			goto done;
-		}
-		ret = scuot_h5_read_f64(d, &r->curve, &nc, e);
-		if (!ret && (ret = scuot_h5_attr_str(d, "name", &s, e)) == 0 && s)
-			snprintf(r->curve_name, sizeof r->curve_name, "%s", s);
-		free(s);
-		s = NULL;
 		r->n_curve = (int)nc;
-		scuot_h5_close(d);
-		if (!ret && scuot_h5_exists(g, "curve2")) {
-			if ((ret = get_f64(g, "curve2", nc, &r->curve2, e)))
-				goto done;
-			if ((d = scuot_h5_dopen(g, "curve2", e)) < 0) {
-				ret = (int)d;
-				goto done;
-			}
-			if ((ret = scuot_h5_attr_str(d, "name", &s, e)) == 0 && s)
-				snprintf(r->curve2_name, sizeof r->curve2_name, "%s", s);
-			free(s);
-			s = NULL;
-			scuot_h5_close(d);
-		}
+		if (scuot_h5_exists(g, "curve2") && (ret = get_curve(g, "curve2", nc, &r->curve2, &nc, r->curve2_name, e)))
+			goto done;
 	}
 done:
 	free(s);
