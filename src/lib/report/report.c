@@ -347,8 +347,8 @@ static int heldout_scores(FILE *fp, const scuot_report_heldout *d, scuot_err *e)
 			mi[nm] = m, mnames[nm++] = metrics[m];
 	fprintf(fp, "<h3 id=\"day%g\">Day %g held out (predicted from days %g and %g)</h3>\n", d->at, d->at, d->from,
 	        d->to);
-	fprintf(fp, "<p>Distances to the %g cells, divided by the distance between the day-%g and day-%g cells "
-	            "(normalised; lower is better, best of each column in bold). Source",
+	fprintf(fp, "<p>Distances to the held-out day-%g cells, divided by the distance between the day-%g and "
+	            "day-%g cells (normalised; lower is better, best of each column in bold). Source",
 	        d->at, d->from, d->to);
 	fprintf(fp, ", target, union and independent are the trivial baselines. From <code>");
 	scuot_report_escape(fp, d->scores);

@@ -1,0 +1,6 @@
+# src/cli/report.mk -- scuot-rank and scuot-report, their tests and the workflow tests.
+bin_PROGRAMS += scuot-rank scuot-report
+scuot_rank_SOURCES = src/cli/rank.c
+scuot_rank_LDADD = $(CLI_LIBS)
+scuot_report_SOURCES = src/cli/report.c
+scuot_report_LDADD = $(CLI_LIBS)
