@@ -4,3 +4,8 @@ scuot_rank_SOURCES = src/cli/rank.c
 scuot_rank_LDADD = $(CLI_LIBS)
 scuot_report_SOURCES = src/cli/report.c
 scuot_report_LDADD = $(CLI_LIBS)
+
+TESTS += tests/cli/rank.sh
+EXTRA_DIST += tests/cli/rank.sh tests/cli/rank_check.py
+TESTS += tests/cli/report.sh tests/cli/report_render.sh
+EXTRA_DIST += tests/cli/report.sh tests/cli/report_render.sh tests/cli/report_input.sh tests/cli/png_check.py
