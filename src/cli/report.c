@@ -21,35 +21,40 @@ typedef struct report_args {
 
 static void usage(FILE *fp, const scuot_cli *c, const report_args *a)
 {
-	fprintf(fp,
-	        "Usage: scuot-report [options] -o report.html\n"
-	        "         [--heldout T0,T,T1 --scores scores.tsv [--truth pca.h5ad] [--pred P.h5ad ...]] ...\n"
-	        "         [--result R.h5 ...] [--genes genes.tsv ...] [--evaluation evaluation.tsv]\n\n"
-	        "Write one HTML file that opens offline: run metadata, per held-out day the normalised MMD and EMD\n"
-	        "of every method and baseline (best in bold) with bar charts and PCA scatter plots of source,\n"
-	        "target, held-out and predicted cells, MMD-versus-step curves of particle flows, scaling-factor\n"
-	        "histograms and the top growth genes.  Figures are inline SVG.\n\n"
-	        "Held-out days (repeat the group per day; --scores, --truth and --pred belong to the last --heldout):\n"
-	        "  --heldout T0,T,T1     source day, held-out day, target day\n"
-	        "  --scores FILE         scuot-score TSV of that day [required per --heldout]\n"
-	        "  --truth FILE          h5ad with obs day and the embedding (the pca.h5ad scored against)\n"
-	        "  --pred FILE           a prediction (scuot-interpolate h5ad) drawn over the cells\n\n"
-	        "Other inputs:\n"
-	        "  --result FILE         transport result: runs table, scaling factors, MMD curves (repeat)\n"
-	        "  --genes FILE          scuot-rank genes TSV (repeat)\n"
-	        "  --top-genes N         growth genes shown per method and pair [%d]\n"
-	        "  --evaluation FILE     a TSV shown as a table (the workflow's evaluation.tsv)\n"
-	        "  --config FILE         a text file shown verbatim (the workflow's configuration)\n"
-	        "  --meta KEY=VALUE      a line of the run table (repeat)\n"
-	        "  --title TEXT          [%s]\n"
-	        "  --embedding KEY       obsm key in the h5ad inputs [%s]\n"
-	        "  --day-key KEY         obs column of the day in --truth files [%s]\n\n"
-	        "Output:\n"
-	        "  -o, --output FILE     the HTML report [required]\n",
-	        a->in.top_genes, a->in.title, a->in.embedding, a->in.day_key);
+	fprintf(
+	    fp,
+	    "Usage: scuot-report [options] -o report.html\n"
+	    "         [--heldout T0,T,T1 --scores scores.tsv [--truth pca.h5ad] [--pred P.h5ad ...]] ...\n"
+	    "         [--result R.h5 ...] [--genes genes.tsv ...] [--evaluation evaluation.tsv]\n\n"
+	    "Write one HTML file that opens offline: run metadata, per held-out day the normalised MMD and "
+	    "EMD\n"
+	    "of every method and baseline (best in bold) with bar charts and PCA scatter plots of source,\n"
+	    "target, held-out and predicted cells, MMD-versus-step curves of particle flows, scaling-factor\n"
+	    "histograms and the top growth genes.  Figures are inline SVG.\n\n"
+	    "Held-out days (repeat the group per day; --scores, --truth and --pred belong to the last "
+	    "--heldout):\n"
+	    "  --heldout T0,T,T1     source day, held-out day, target day\n"
+	    "  --scores FILE         scuot-score TSV of that day [required per --heldout]\n"
+	    "  --truth FILE          h5ad with obs day and the embedding (the pca.h5ad scored against)\n"
+	    "  --pred FILE           a prediction (scuot-interpolate h5ad) drawn over the cells\n\n"
+	    "Other inputs:\n"
+	    "  --result FILE         transport result: runs table, scaling factors, MMD curves (repeat)\n"
+	    "  --genes FILE          scuot-rank genes TSV (repeat)\n"
+	    "  --top-genes N         growth genes shown per method and pair [%d]\n"
+	    "  --evaluation FILE     a TSV shown as a table (the workflow's evaluation.tsv)\n"
+	    "  --config FILE         a text file shown verbatim (the workflow's configuration)\n"
+	    "  --meta KEY=VALUE      a line of the run table (repeat)\n"
+	    "  --title TEXT          [%s]\n"
+	    "  --embedding KEY       obsm key in the h5ad inputs [%s]\n"
+	    "  --day-key KEY         obs column of the day in --truth files [%s]\n\n"
+	    "Output:\n"
+	    "  -o, --output FILE     the HTML report [required]\n",
+	    a->in.top_genes, a->in.title, a->in.embedding, a->in.day_key);
 	scuot_cli_global_help(fp, c);
-	fprintf(fp, "\nExample:\n  scuot-report --heldout 2,4,6 --scores scores_day4.tsv --truth pca_2_6.h5ad --pred "
-	            "uot_at4.h5ad --result uot_2_4.h5 --genes genes.tsv -o report.html\n");
+	fprintf(
+	    fp,
+	    "\nExample:\n  scuot-report --heldout 2,4,6 --scores scores_day4.tsv --truth pca_2_6.h5ad --pred "
+	    "uot_at4.h5ad --result uot_2_4.h5 --genes genes.tsv -o report.html\n");
 }
 
 static int parse_days(scuot_cli *c, const char *arg, scuot_report_heldout *d)
@@ -60,11 +65,13 @@ static int parse_days(scuot_cli *c, const char *arg, scuot_report_heldout *d)
 	for (int k = 0; k < 3; k++) {
 		v[k] = strtod(p, &end);
 		if (end == p || (k < 2 && *end != ',') || (k == 2 && *end))
-			return scuot_cli_usage_error(c, "--heldout '%s': expected three days T0,T,T1 (e.g. 2,4,6)", arg);
+			return scuot_cli_usage_error(
+			    c, "--heldout '%s': expected three days T0,T,T1 (e.g. 2,4,6)", arg);
 		p = end + 1;
 	}
 	if (!(v[0] < v[1] && v[1] < v[2]))
-		return scuot_cli_usage_error(c, "--heldout '%s': the held-out day must lie strictly between the others", arg);
+		return scuot_cli_usage_error(
+		    c, "--heldout '%s': the held-out day must lie strictly between the others", arg);
 	d->from = v[0], d->at = v[1], d->to = v[2];
 	return 0;
 }
@@ -73,27 +80,36 @@ static int parse_days(scuot_cli *c, const char *arg, scuot_report_heldout *d)
 static int parse_args(int argc, char **argv, scuot_cli *c, report_args *a)
 {
 	enum {
-		OPT_HELDOUT = 1, OPT_SCORES, OPT_TRUTH, OPT_PRED, OPT_RESULT, OPT_GENES, OPT_TOPG, OPT_EVAL, OPT_CONFIG,
-		OPT_META, OPT_TITLE, OPT_EMB, OPT_DAYKEY
+		OPT_HELDOUT = 1,
+		OPT_SCORES,
+		OPT_TRUTH,
+		OPT_PRED,
+		OPT_RESULT,
+		OPT_GENES,
+		OPT_TOPG,
+		OPT_EVAL,
+		OPT_CONFIG,
+		OPT_META,
+		OPT_TITLE,
+		OPT_EMB,
+		OPT_DAYKEY
 	};
-	static const struct option lopts[] = {
-		{ "heldout", required_argument, NULL, OPT_HELDOUT },
-		{ "scores", required_argument, NULL, OPT_SCORES },
-		{ "truth", required_argument, NULL, OPT_TRUTH },
-		{ "pred", required_argument, NULL, OPT_PRED },
-		{ "result", required_argument, NULL, OPT_RESULT },
-		{ "genes", required_argument, NULL, OPT_GENES },
-		{ "top-genes", required_argument, NULL, OPT_TOPG },
-		{ "evaluation", required_argument, NULL, OPT_EVAL },
-		{ "config", required_argument, NULL, OPT_CONFIG },
-		{ "meta", required_argument, NULL, OPT_META },
-		{ "title", required_argument, NULL, OPT_TITLE },
-		{ "embedding", required_argument, NULL, OPT_EMB },
-		{ "day-key", required_argument, NULL, OPT_DAYKEY },
-		{ "output", required_argument, NULL, 'o' },
-		SCUOT_CLI_GLOBAL_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
+	static const struct option lopts[] = { { "heldout", required_argument, NULL, OPT_HELDOUT },
+					       { "scores", required_argument, NULL, OPT_SCORES },
+					       { "truth", required_argument, NULL, OPT_TRUTH },
+					       { "pred", required_argument, NULL, OPT_PRED },
+					       { "result", required_argument, NULL, OPT_RESULT },
+					       { "genes", required_argument, NULL, OPT_GENES },
+					       { "top-genes", required_argument, NULL, OPT_TOPG },
+					       { "evaluation", required_argument, NULL, OPT_EVAL },
+					       { "config", required_argument, NULL, OPT_CONFIG },
+					       { "meta", required_argument, NULL, OPT_META },
+					       { "title", required_argument, NULL, OPT_TITLE },
+					       { "embedding", required_argument, NULL, OPT_EMB },
+					       { "day-key", required_argument, NULL, OPT_DAYKEY },
+					       { "output", required_argument, NULL, 'o' },
+					       SCUOT_CLI_GLOBAL_LONGOPTS,
+					       { NULL, 0, NULL, 0 } };
 	scuot_report_input *in = &a->in;
 	scuot_report_heldout *cur = NULL;
 	int opt, r, npred = 0;
@@ -119,11 +135,13 @@ static int parse_args(int argc, char **argv, scuot_cli *c, report_args *a)
 		case OPT_PRED:
 			if (!cur)
 				return scuot_cli_usage_error(c, "--%s comes before any --heldout T0,T,T1",
-				                             opt == OPT_SCORES ? "scores" : opt == OPT_TRUTH ? "truth" : "pred");
+							     opt == OPT_SCORES  ? "scores"
+							     : opt == OPT_TRUTH ? "truth"
+										: "pred");
 			if (opt == OPT_SCORES) {
 				if (cur->scores)
-					return scuot_cli_usage_error(c, "two --scores for --heldout %g,%g,%g", cur->from, cur->at,
-					                             cur->to);
+					return scuot_cli_usage_error(c, "two --scores for --heldout %g,%g,%g",
+								     cur->from, cur->at, cur->to);
 				cur->scores = optarg;
 			} else if (opt == OPT_TRUTH) {
 				cur->truth = optarg;
@@ -161,16 +179,17 @@ static int parse_args(int argc, char **argv, scuot_cli *c, report_args *a)
 		}
 	}
 	if (optind < argc)
-		return scuot_cli_usage_error(c, "unexpected argument '%s' (inputs are given with options; see --help)",
-		                             argv[optind]);
+		return scuot_cli_usage_error(
+		    c, "unexpected argument '%s' (inputs are given with options; see --help)", argv[optind]);
 	if (!a->output)
 		return scuot_cli_usage_error(c, "no output file given (-o report.html)");
 	for (int h = 0; h < in->n_heldout; h++)
 		if (!a->days[h].scores)
-			return scuot_cli_usage_error(c, "--heldout %g,%g,%g has no --scores file", a->days[h].from,
-			                             a->days[h].at, a->days[h].to);
+			return scuot_cli_usage_error(c, "--heldout %g,%g,%g has no --scores file",
+						     a->days[h].from, a->days[h].at, a->days[h].to);
 	if (!in->n_heldout && !in->n_results && !in->n_genes)
-		return scuot_cli_usage_error(c, "nothing to report: give --heldout/--scores, --result or --genes");
+		return scuot_cli_usage_error(
+		    c, "nothing to report: give --heldout/--scores, --result or --genes");
 	in->heldout = a->days, in->results = a->results, in->genes = a->genes;
 	in->meta_keys = a->mkeys, in->meta_values = a->mvals;
 	return 0;
@@ -190,7 +209,8 @@ int main(int argc, char **argv)
 	a.in.command = c.cmdline;
 	a.days = calloc(n, sizeof *a.days), a.results = calloc(n, sizeof *a.results);
 	a.genes = calloc(n, sizeof *a.genes), a.pred = calloc(n, sizeof *a.pred);
-	a.mkeys = calloc(n, sizeof *a.mkeys), a.mvals = calloc(n, sizeof *a.mvals), a.mbuf = calloc(n, sizeof *a.mbuf);
+	a.mkeys = calloc(n, sizeof *a.mkeys), a.mvals = calloc(n, sizeof *a.mvals),
+	a.mbuf = calloc(n, sizeof *a.mbuf);
 	if (!a.days || !a.results || !a.genes || !a.pred || !a.mkeys || !a.mvals || !a.mbuf) {
 		fprintf(stderr, "scuot-report: error: out of memory\n");
 		r = 1;
@@ -206,11 +226,12 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	scuot_log_info("wrote %s (%d held-out days, %d results, %d gene tables)", a.output, a.in.n_heldout,
-	               a.in.n_results, a.in.n_genes);
+		       a.in.n_results, a.in.n_genes);
 	scuot_cli_finish(&c);
 done:
 	for (int k = 0; a.mbuf && k < a.n_mbuf; k++)
 		free(a.mbuf[k]);
-	free(a.days), free(a.results), free(a.genes), free(a.pred), free(a.mkeys), free(a.mvals), free(a.mbuf);
+	free(a.days), free(a.results), free(a.genes), free(a.pred), free(a.mkeys), free(a.mvals),
+	    free(a.mbuf);
 	return r;
 }

@@ -20,18 +20,21 @@ static double *read_doubles(FILE *fp, int64_t n)
 }
 
 /* |got - want| <= atol + rtol |want|; equal infinities and NaNs agree. */
-static void close_to(const char *what, const char *cas, int64_t g, double got, double want, double rtol, double atol)
+static void close_to(const char *what, const char *cas, int64_t g, double got, double want, double rtol,
+		     double atol)
 {
 	if (isnan(want)) {
-		cr_expect(isnan(got), "%s gene %lld %s: got %.17g, expected NaN", cas, (long long)g, what, got);
+		cr_expect(isnan(got), "%s gene %lld %s: got %.17g, expected NaN", cas, (long long)g, what,
+			  got);
 		return;
 	}
 	if (isinf(want)) {
-		cr_expect(got == want, "%s gene %lld %s: got %.17g, expected %g", cas, (long long)g, what, got, want);
+		cr_expect(got == want, "%s gene %lld %s: got %.17g, expected %g", cas, (long long)g, what,
+			  got, want);
 		return;
 	}
-	cr_expect(fabs(got - want) <= atol + rtol * fabs(want), "%s gene %lld %s: got %.17g, expected %.17g", cas,
-	          (long long)g, what, got, want);
+	cr_expect(fabs(got - want) <= atol + rtol * fabs(want), "%s gene %lld %s: got %.17g, expected %.17g",
+		  cas, (long long)g, what, got, want);
 }
 
 static void check_de_case(FILE *fp, const char *name, int64_t n, int64_t G)
@@ -84,8 +87,8 @@ static void check_de_case(FILE *fp, const char *name, int64_t n, int64_t G)
 	/* sorted: z descending */
 	scuot_rank_de_sort(de, G);
 	for (int64_t g = 1; g < G; g++)
-		cr_expect(de[g - 1].z >= de[g].z, "%s: sorted row %lld has z %g above %g", name, (long long)g, de[g].z,
-		          de[g - 1].z);
+		cr_expect(de[g - 1].z >= de[g].z, "%s: sorted row %lld has z %g above %g", name, (long long)g,
+			  de[g].z, de[g - 1].z);
 	scuot_csr_free(csr);
 	free(X);
 	free(want);
@@ -112,17 +115,20 @@ Test(rank, against_scipy_fixtures)
 			double *x = read_doubles(fp, n), *y = read_doubles(fp, n);
 			cr_assert(fscanf(fp, " expect %lf", &want) == 1);
 			cr_assert_eq(scuot_rank_spearman(x, y, n, &rho, &e), 0, "%s", e.msg);
-			cr_expect(fabs(rho - want) < 1e-12, "spearman %s: got %.17g, expected %.17g", name, rho, want);
+			cr_expect(fabs(rho - want) < 1e-12, "spearman %s: got %.17g, expected %.17g", name,
+				  rho, want);
 			free(x);
 			free(y);
 		} else if (!strcmp(kind, "bh")) {
 			long long n;
 			scuot_err e = { 0 };
 			cr_assert(fscanf(fp, "%lld", &n) == 1);
-			double *p = read_doubles(fp, n), *want = read_doubles(fp, n), *q = malloc(sizeof *q * (size_t)n);
+			double *p = read_doubles(fp, n), *want = read_doubles(fp, n),
+			       *q = malloc(sizeof *q * (size_t)n);
 			cr_assert_eq(scuot_rank_bh(p, n, q, &e), 0);
 			for (long long i = 0; i < n; i++)
-				cr_expect(fabs(q[i] - want[i]) < 1e-14, "bh %lld: got %.17g, expected %.17g", i, q[i], want[i]);
+				cr_expect(fabs(q[i] - want[i]) < 1e-14, "bh %lld: got %.17g, expected %.17g",
+					  i, q[i], want[i]);
 			free(p);
 			free(want);
 			free(q);
@@ -144,7 +150,7 @@ Test(rank, competition_ranks_and_percentiles)
 	cr_assert_eq(scuot_rank_desc(v, 6, r, &e), 0);
 	for (int i = 0; i < 6; i++)
 		cr_expect_eq(r[i], want[i], "value %g: rank %lld, expected %lld", v[i], (long long)r[i],
-		             (long long)want[i]);
+			     (long long)want[i]);
 	cr_expect_float_eq(scuot_rank_percentile(1, 6), 100.0, 1e-12);
 	cr_expect_float_eq(scuot_rank_percentile(6, 6), 0.0, 1e-12);
 	cr_expect_float_eq(scuot_rank_percentile(3, 5), 50.0, 1e-12);
@@ -163,7 +169,8 @@ Test(rank, midranks_and_degenerate_spearman)
 	scuot_err e = { 0 };
 	cr_assert_eq(scuot_rank_midranks(v, 5, r, &e), 0);
 	for (int i = 0; i < 5; i++)
-		cr_expect_float_eq(r[i], want[i], 1e-15, "value %g: midrank %g, expected %g", v[i], r[i], want[i]);
+		cr_expect_float_eq(r[i], want[i], 1e-15, "value %g: midrank %g, expected %g", v[i], r[i],
+				   want[i]);
 	const double c[3] = { 1, 1, 1 }, x[3] = { 1, 2, 3 }, y[3] = { 30, 20, 10 };
 	cr_assert_eq(scuot_rank_spearman(c, x, 3, &rho, &e), 0);
 	cr_expect(isnan(rho), "constant side: rho %g, expected NaN", rho);

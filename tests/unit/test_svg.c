@@ -10,13 +10,13 @@
 #include "report/svg.h"
 
 /* Run fn into a memory stream and return the text (caller frees). */
-#define CAPTURE(buf, len, stmt)                                \
-	do {                                                   \
-		FILE *fp_ = open_memstream(&(buf), &(len));    \
-		cr_assert(fp_);                                \
-		FILE *fp = fp_;                                \
-		stmt;                                          \
-		fclose(fp_);                                   \
+#define CAPTURE(buf, len, stmt)                                                                              \
+	do {                                                                                                 \
+		FILE *fp_ = open_memstream(&(buf), &(len));                                                  \
+		cr_assert(fp_);                                                                              \
+		FILE *fp = fp_;                                                                              \
+		stmt;                                                                                        \
+		fclose(fp_);                                                                                 \
 	} while (0)
 
 static int count(const char *s, const char *needle)
@@ -64,7 +64,8 @@ Test(svg, colours)
 Test(svg, scatter_elements)
 {
 	const double x[4] = { 0, 1, 2, NAN }, y[4] = { 1, 3, 2, 0 }, c[4] = { 0.5, 1, 2, 1 };
-	scuot_svg_series s[2] = { { "cells <a>", x, y, NULL, 4, NULL, 0, 0 }, { "pred", x, y, c, 3, NULL, 0, 0 } };
+	scuot_svg_series s[2] = { { "cells <a>", x, y, NULL, 4, NULL, 0, 0 },
+				  { "pred", x, y, c, 3, NULL, 0, 0 } };
 	scuot_svg_plot p;
 	scuot_err e = { 0 };
 	char *b = NULL;
@@ -76,7 +77,8 @@ Test(svg, scatter_elements)
 	cr_assert_eq(r, 0, "%s", e.msg);
 	cr_expect(!strncmp(b, "<svg xmlns=\"http://www.w3.org/2000/svg\"", 39));
 	cr_expect_eq(count(b, "<circle"), 6, "circles: %d (3 finite + 3 coloured)", count(b, "<circle"));
-	cr_expect(strstr(b, "T &amp; U") && strstr(b, "cells &lt;a&gt;") && strstr(b, ">PC1<") && strstr(b, ">PC2<"));
+	cr_expect(strstr(b, "T &amp; U") && strstr(b, "cells &lt;a&gt;") && strstr(b, ">PC1<") &&
+		  strstr(b, ">PC2<"));
 	cr_expect(strstr(b, "class=\"colorbar\"") && strstr(b, ">weight<"), "colour bar missing");
 	cr_expect(strstr(b, "#fde725"), "largest colour value not drawn in viridis yellow");
 	cr_expect(count(b, "text-anchor=\"end\"") >= 3, "y tick labels");
@@ -95,7 +97,8 @@ Test(svg, bars_histogram_lines)
 	const char *groups[3] = { "uot", "emd", "source" }, *series[2] = { "mmd", "emd" };
 	const double v[6] = { 0.3, 0.4, 0.5, NAN, 0.9, 1.0 };
 	const double h[6] = { 0, 0, 1, 1, 1, 2 }, st[3] = { 0, 1, 2 }, cu[3] = { 1, 0.1, 0.01 };
-	scuot_svg_series hs = { "uot", h, NULL, NULL, 6, NULL, 0, 0 }, ls = { "ksd", st, cu, NULL, 3, NULL, 0, 0 };
+	scuot_svg_series hs = { "uot", h, NULL, NULL, 6, NULL, 0, 0 },
+			 ls = { "ksd", st, cu, NULL, 3, NULL, 0, 0 };
 	scuot_svg_plot p;
 	scuot_err e = { 0 };
 	char *b = NULL;

@@ -47,7 +47,8 @@ int scuot_rank_desc(const double *v, int64_t n, int64_t *rank, scuot_err *e)
 	idx_val *s;
 	for (int64_t i = 0; i < n; i++)
 		if (isnan(v[i]))
-			return scuot_err_set(e, SCUOT_EINPUT, "value %lld is NaN; cannot rank it", (long long)i);
+			return scuot_err_set(e, SCUOT_EINPUT, "value %lld is NaN; cannot rank it",
+					     (long long)i);
 	if (!(s = sorted_copy(v, n, 1, e)))
 		return e->code;
 	for (int64_t k = 0; k < n; k++)
@@ -84,8 +85,8 @@ int scuot_rank_spearman(const double *x, const double *y, int64_t n, double *rho
 	double *rx = NULL, *ry = NULL, mx = 0, my = 0, sxy = 0, sxx = 0, syy = 0;
 	int ret;
 	if (n < 2)
-		return scuot_err_set(e, SCUOT_EUSAGE, "Spearman correlation needs at least 2 values (got %lld)",
-		                     (long long)n);
+		return scuot_err_set(e, SCUOT_EUSAGE,
+				     "Spearman correlation needs at least 2 values (got %lld)", (long long)n);
 	if (!(rx = scuot_alloc((size_t)n, sizeof *rx, 0, "ranks", e)) ||
 	    !(ry = scuot_alloc((size_t)n, sizeof *ry, 0, "ranks", e))) {
 		ret = e->code;
@@ -152,8 +153,8 @@ static void welch(double n1, double m1, double v1, double n0, double m0, double 
 
 /* One gene: the nonzero entries (cell, value) of its column; n cells, in1 the group flags. scratch has
  * room for nnz entries. */
-static void de_gene(const int32_t *cells, const float *vals, int64_t nnz, int64_t n, int64_t n1, const uint8_t *in1,
-                    idx_val *scratch, scuot_rank_de *d)
+static void de_gene(const int32_t *cells, const float *vals, int64_t nnz, int64_t n, int64_t n1,
+		    const uint8_t *in1, idx_val *scratch, scuot_rank_de *d)
 {
 	int64_t n0 = n - n1, k = 0, nz1 = 0, nz0 = 0, zero1, zero0, pos;
 	double s1 = 0, s0 = 0, x1 = 0, x0 = 0, ss1 = 0, ss0 = 0, m1, m0, r1 = 0, ties = 0, mu, sigma;
@@ -201,7 +202,7 @@ static void de_gene(const int32_t *cells, const float *vals, int64_t nnz, int64_
 	/* mid-ranks: negative values, then the block of zeros, then positive values */
 	qsort(scratch, (size_t)k, sizeof *scratch, cmp_asc);
 	pos = 0;
-	for (int64_t q = 0, zeros_done = 0; q <= k; ) {
+	for (int64_t q = 0, zeros_done = 0; q <= k;) {
 		if (!zeros_done && (q == k || scratch[q].v > 0)) {
 			int64_t t = zero1 + zero0;
 			r1 += (double)zero1 * ((double)pos + 0.5 * (double)(t + 1));
@@ -225,7 +226,8 @@ static void de_gene(const int32_t *cells, const float *vals, int64_t nnz, int64_
 	}
 	d->u = r1 - 0.5 * (double)n1 * (double)(n1 + 1);
 	mu = 0.5 * (double)n1 * (double)n0;
-	sigma = sqrt((double)n1 * (double)n0 / 12.0 * ((double)(n + 1) - ties / ((double)n * (double)(n - 1))));
+	sigma =
+	    sqrt((double)n1 * (double)n0 / 12.0 * ((double)(n + 1) - ties / ((double)n * (double)(n - 1))));
 	if (sigma > 0 && isfinite(sigma)) {
 		d->z = (d->u - mu) / sigma;
 		d->w_p = 2 * gsl_cdf_ugaussian_Q(fabs(d->z));
@@ -245,8 +247,10 @@ int scuot_rank_de_run(const scuot_csr *X, const uint8_t *in1, scuot_rank_de *out
 	for (int64_t c = 0; c < n; c++)
 		n1 += in1[c] != 0;
 	if (n1 < 2 || n - n1 < 2)
-		return scuot_err_set(e, SCUOT_EUSAGE, "differential expression needs at least 2 cells in each group "
-		                     "(got %lld top cells and %lld others)", (long long)n1, (long long)(n - n1));
+		return scuot_err_set(e, SCUOT_EUSAGE,
+				     "differential expression needs at least 2 cells in each group "
+				     "(got %lld top cells and %lld others)",
+				     (long long)n1, (long long)(n - n1));
 	if (!(T = scuot_csr_transpose(X, e)))
 		return e->code;
 	for (int64_t g = 0; g < G; g++)
@@ -263,14 +267,15 @@ int scuot_rank_de_run(const scuot_csr *X, const uint8_t *in1, scuot_rank_de *out
 				continue;
 			memset(&out[g], 0, sizeof out[g]);
 			out[g].gene = g;
-			de_gene(T->indices + T->indptr[g], T->data + T->indptr[g], T->indptr[g + 1] - T->indptr[g], n, n1,
-			        in1, scratch, &out[g]);
+			de_gene(T->indices + T->indptr[g], T->data + T->indptr[g],
+				T->indptr[g + 1] - T->indptr[g], n, n1, in1, scratch, &out[g]);
 		}
 		free(scratch);
 	}
 	if (failed) {
-		ret = scuot_err_set(e, SCUOT_ENOMEM, "out of memory for the rank scratch (%lld entries per thread)",
-		                    (long long)maxnnz);
+		ret = scuot_err_set(e, SCUOT_ENOMEM,
+				    "out of memory for the rank scratch (%lld entries per thread)",
+				    (long long)maxnnz);
 		goto done;
 	}
 	if (!(p = scuot_alloc((size_t)(G > 0 ? G : 1), sizeof *p, 0, "p-values", e)) ||
@@ -309,19 +314,22 @@ void scuot_rank_de_sort(scuot_rank_de *de, int64_t n)
 }
 
 int scuot_rank_top_group(const double *scaling, int64_t n, double fraction, uint8_t *in1, int64_t *n1,
-                         scuot_err *e)
+			 scuot_err *e)
 {
 	idx_val *s;
 	int64_t k;
 	if (!(fraction > 0 && fraction < 1))
-		return scuot_err_set(e, SCUOT_EUSAGE, "top fraction %g is not in (0, 1); give e.g. 0.1 for the top 10%% "
-		                     "of source cells", fraction);
+		return scuot_err_set(e, SCUOT_EUSAGE,
+				     "top fraction %g is not in (0, 1); give e.g. 0.1 for the top 10%% "
+				     "of source cells",
+				     fraction);
 	k = (int64_t)ceil(fraction * (double)n - 1e-9);
 	if (k < 2 || n - k < 2)
-		return scuot_err_set(e, SCUOT_EUSAGE, "top fraction %g of %lld cells gives %lld top cells and %lld others; "
-		                     "each group needs at least 2 (choose a fraction between %g and %g)", fraction,
-		                     (long long)n, (long long)k, (long long)(n - k), n > 0 ? 2.0 / (double)n : 0,
-		                     n > 0 ? 1 - 2.0 / (double)n : 0);
+		return scuot_err_set(e, SCUOT_EUSAGE,
+				     "top fraction %g of %lld cells gives %lld top cells and %lld others; "
+				     "each group needs at least 2 (choose a fraction between %g and %g)",
+				     fraction, (long long)n, (long long)k, (long long)(n - k),
+				     n > 0 ? 2.0 / (double)n : 0, n > 0 ? 1 - 2.0 / (double)n : 0);
 	if (!(s = sorted_copy(scaling, n, 1, e)))
 		return e->code;
 	memset(in1, 0, (size_t)n);

@@ -33,13 +33,13 @@ SCUOT_EXPORT int scuot_rank_spearman(const double *x, const double *y, int64_t n
 
 /* Per gene: group 1 = the top cells by scaling factor, group 0 = the rest. */
 typedef struct scuot_rank_de {
-	int64_t gene;          /* column of the expression matrix */
-	double mean1, mean0;   /* mean log-normalised expression */
-	double det1, det0;     /* detection rates: fraction of cells with nonzero expression */
-	double log2fc;         /* log2((mean expm1 in 1 + 1e-9) / (mean expm1 in 0 + 1e-9)), as scanpy */
-	double t, t_df, t_p;   /* Welch's t statistic, Welch-Satterthwaite df, two-sided p */
-	double u, z, w_p;      /* Mann-Whitney U of group 1, tie-corrected z, two-sided normal p */
-	double t_fdr, w_fdr;   /* Benjamini-Hochberg adjusted p-values over all genes */
+	int64_t gene;        /* column of the expression matrix */
+	double mean1, mean0; /* mean log-normalised expression */
+	double det1, det0;   /* detection rates: fraction of cells with nonzero expression */
+	double log2fc;       /* log2((mean expm1 in 1 + 1e-9) / (mean expm1 in 0 + 1e-9)), as scanpy */
+	double t, t_df, t_p; /* Welch's t statistic, Welch-Satterthwaite df, two-sided p */
+	double u, z, w_p;    /* Mann-Whitney U of group 1, tie-corrected z, two-sided normal p */
+	double t_fdr, w_fdr; /* Benjamini-Hochberg adjusted p-values over all genes */
 } scuot_rank_de;
 
 /* Differential expression of every gene of X (cells x genes, CSR, log-normalised; values may be
@@ -69,7 +69,7 @@ SCUOT_EXPORT void scuot_rank_de_sort(scuot_rank_de *de, int64_t n);
  * cell order), as flags in in1[0..n).  SCUOT_EUSAGE unless 0 < fraction < 1 and both groups get at least
  * 2 cells (the message gives the sizes and what fraction would work); SCUOT_ENOMEM. */
 SCUOT_EXPORT int scuot_rank_top_group(const double *scaling, int64_t n, double fraction, uint8_t *in1,
-                                      int64_t *n1, scuot_err *e);
+				      int64_t *n1, scuot_err *e);
 
 #ifdef __cplusplus
 }

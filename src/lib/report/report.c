@@ -15,17 +15,18 @@
 #include "report/report.h"
 #include "report/svg.h"
 
-#define MAX_POP 64
+#define MAX_POP            64
 #define SCATTER_MAX_POINTS 1500
 
 static const char *const css =
-	"body{font-family:sans-serif;margin:24px auto;max-width:1200px;color:#222;line-height:1.4}\n"
-	"h1{font-size:22px}h2{font-size:18px;border-bottom:1px solid #ccc;padding-bottom:4px;margin-top:32px}\n"
-	"h3{font-size:15px}table{border-collapse:collapse;margin:8px 0 16px 0;font-size:13px}\n"
-	"th,td{border:1px solid #ccc;padding:3px 8px;text-align:left}td.n{text-align:right;"
-	"font-variant-numeric:tabular-nums}th{background:#f0f0f0}tr.baseline td{color:#555;background:#fafafa}\n"
-	"pre{background:#f6f6f6;padding:8px;overflow-x:auto;font-size:12px}.figs{display:flex;flex-wrap:wrap;gap:12px}\n"
-	".note{color:#555;font-style:italic}\n";
+    "body{font-family:sans-serif;margin:24px auto;max-width:1200px;color:#222;line-height:1.4}\n"
+    "h1{font-size:22px}h2{font-size:18px;border-bottom:1px solid #ccc;padding-bottom:4px;margin-top:32px}\n"
+    "h3{font-size:15px}table{border-collapse:collapse;margin:8px 0 16px 0;font-size:13px}\n"
+    "th,td{border:1px solid #ccc;padding:3px 8px;text-align:left}td.n{text-align:right;"
+    "font-variant-numeric:tabular-nums}th{background:#f0f0f0}tr.baseline td{color:#555;background:#fafafa}\n"
+    "pre{background:#f6f6f6;padding:8px;overflow-x:auto;font-size:12px}.figs{display:flex;flex-wrap:wrap;gap:"
+    "12px}\n"
+    ".note{color:#555;font-style:italic}\n";
 
 void scuot_report_input_init(scuot_report_input *in)
 {
@@ -114,7 +115,8 @@ int scuot_report_tsv_read(const char *path, scuot_report_tsv **out, scuot_err *e
 			nl[-1] = 0;
 		line++;
 		if (!*p && !t->head) {
-			ret = scuot_err_set(e, SCUOT_EINPUT, "%s: line 1 is empty; expected a header line", path);
+			ret = scuot_err_set(e, SCUOT_EINPUT, "%s: line 1 is empty; expected a header line",
+					    path);
 			goto fail;
 		}
 		if (!*p)
@@ -133,14 +135,16 @@ int scuot_report_tsv_read(const char *path, scuot_report_tsv **out, scuot_err *e
 		}
 		if (nf != t->ncol) {
 			free(f);
-			ret = scuot_err_set(e, SCUOT_EINPUT, "%s: line %lld has %d fields but the header has %d", path,
-			                    (long long)line, nf, t->ncol);
+			ret = scuot_err_set(e, SCUOT_EINPUT,
+					    "%s: line %lld has %d fields but the header has %d", path,
+					    (long long)line, nf, t->ncol);
 			goto fail;
 		}
 		t->rows[t->nrow++] = f;
 	}
 	if (!t->head) {
-		ret = scuot_err_set(e, SCUOT_EINPUT, "%s: empty file; expected a tab-separated table with a header", path);
+		ret = scuot_err_set(e, SCUOT_EINPUT,
+				    "%s: empty file; expected a tab-separated table with a header", path);
 		goto fail;
 	}
 	fclose(fp);
@@ -175,7 +179,8 @@ int scuot_report_check_inputs(const scuot_report_input *in, scuot_err *e)
 	int ret;
 	for (int h = 0; h < in->n_heldout; h++) {
 		const scuot_report_heldout *d = &in->heldout[h];
-		if ((ret = check_file(d->scores, "--scores", e)) || (d->truth && (ret = check_file(d->truth, "--truth", e))))
+		if ((ret = check_file(d->scores, "--scores", e)) ||
+		    (d->truth && (ret = check_file(d->truth, "--truth", e))))
 			return ret;
 		for (int k = 0; k < d->n_pred; k++)
 			if ((ret = check_file(d->pred[k], "--pred", e)))
@@ -254,12 +259,16 @@ static int section_meta(FILE *fp, const scuot_report_input *in, scuot_ot_result 
 		scuot_report_escape(fp, in->meta_values[k]);
 		fprintf(fp, "</td></tr>\n");
 	}
-	fprintf(fp, "<tr><th>held-out days</th><td>%d</td></tr>\n<tr><th>transport results</th><td>%d</td></tr>\n"
-	            "</table>\n", in->n_heldout, in->n_results);
+	fprintf(fp,
+		"<tr><th>held-out days</th><td>%d</td></tr>\n<tr><th>transport results</th><td>%d</td></tr>\n"
+		"</table>\n",
+		in->n_heldout, in->n_results);
 	if (in->n_results) {
-		fprintf(fp, "<h3>Transport runs</h3>\n<table>\n<tr><th>days</th><th>method</th><th>parameters</th>"
-		            "<th>seed</th><th>iterations</th><th>converged</th><th>solve s</th><th>cells</th>"
-		            "<th>scuot</th><th>input</th></tr>\n");
+		fprintf(
+		    fp,
+		    "<h3>Transport runs</h3>\n<table>\n<tr><th>days</th><th>method</th><th>parameters</th>"
+		    "<th>seed</th><th>iterations</th><th>converged</th><th>solve s</th><th>cells</th>"
+		    "<th>scuot</th><th>input</th></tr>\n");
 		for (int k = 0; k < in->n_results; k++) {
 			const scuot_ot_result *r = res[k];
 			fprintf(fp, "<tr><td>%g &rarr; %g</td><td>", r->t0, r->t1);
@@ -269,10 +278,13 @@ static int section_meta(FILE *fp, const scuot_report_input *in, scuot_ot_result 
 				scuot_report_escape(fp, r->param_names[q]);
 				fprintf(fp, "=%g%s", r->params[q], q + 1 < r->n_params ? ", " : "");
 			}
-			fprintf(fp, "</td><td class=\"n\">%llu</td><td class=\"n\">%lld</td><td>%s</td><td class=\"n\">%.3g</td>"
-			            "<td class=\"n\">%lld &times; %lld</td><td>", (unsigned long long)r->seed,
-			        (long long)r->iterations, r->converged ? "yes" : "<b>no</b>", r->seconds, (long long)r->n,
-			        (long long)r->m);
+			fprintf(fp,
+				"</td><td class=\"n\">%llu</td><td class=\"n\">%lld</td><td>%s</td><td "
+				"class=\"n\">%.3g</td>"
+				"<td class=\"n\">%lld &times; %lld</td><td>",
+				(unsigned long long)r->seed, (long long)r->iterations,
+				r->converged ? "yes" : "<b>no</b>", r->seconds, (long long)r->n,
+				(long long)r->m);
 			scuot_report_escape(fp, r->version ? r->version : "");
 			fprintf(fp, "</td><td>");
 			scuot_report_escape(fp, r->input ? r->input : "");
@@ -284,7 +296,8 @@ static int section_meta(FILE *fp, const scuot_report_input *in, scuot_ot_result 
 		FILE *cf = fopen(in->config, "rb");
 		char line[4096];
 		if (!cf)
-			return scuot_err_sys(e, SCUOT_EINPUT, "%s: cannot open the --config file", in->config);
+			return scuot_err_sys(e, SCUOT_EINPUT, "%s: cannot open the --config file",
+					     in->config);
 		fprintf(fp, "<h3>Configuration (");
 		scuot_report_escape(fp, in->config);
 		fprintf(fp, ")</h3>\n<pre>");
@@ -312,8 +325,10 @@ static int heldout_scores(FILE *fp, const scuot_report_heldout *d, scuot_err *e)
 	cm = scuot_report_tsv_col(t, "metric"), cv = scuot_report_tsv_col(t, "value");
 	cn = scuot_report_tsv_col(t, "normalised");
 	if (cp < 0 || ck < 0 || cm < 0 || cv < 0 || cn < 0) {
-		ret = scuot_err_set(e, SCUOT_EINPUT, "%s: not a scuot-score table (needs the columns prediction, kind, "
-		                    "metric, value, normalised)", d->scores);
+		ret = scuot_err_set(e, SCUOT_EINPUT,
+				    "%s: not a scuot-score table (needs the columns prediction, kind, "
+				    "metric, value, normalised)",
+				    d->scores);
 		goto done;
 	}
 	for (int i = 0; i < MAX_POP * 4; i++)
@@ -339,17 +354,19 @@ static int heldout_scores(FILE *fp, const scuot_report_heldout *d, scuot_err *e)
 			raw[p * 4 + m] = NAN;
 	}
 	if (!npop) {
-		ret = scuot_err_set(e, SCUOT_EINPUT, "%s: no scores of the metrics mmd_rff, mmd, emd or emd2", d->scores);
+		ret = scuot_err_set(e, SCUOT_EINPUT, "%s: no scores of the metrics mmd_rff, mmd, emd or emd2",
+				    d->scores);
 		goto done;
 	}
 	for (int m = 0; m < 4; m++)
 		if (have[m])
 			mi[nm] = m, mnames[nm++] = metrics[m];
-	fprintf(fp, "<h3 id=\"day%g\">Day %g held out (predicted from days %g and %g)</h3>\n", d->at, d->at, d->from,
-	        d->to);
-	fprintf(fp, "<p>Distances to the held-out day-%g cells, divided by the distance between the day-%g and "
-	            "day-%g cells (normalised; lower is better, best of each column in bold). Source",
-	        d->at, d->from, d->to);
+	fprintf(fp, "<h3 id=\"day%g\">Day %g held out (predicted from days %g and %g)</h3>\n", d->at, d->at,
+		d->from, d->to);
+	fprintf(fp,
+		"<p>Distances to the held-out day-%g cells, divided by the distance between the day-%g and "
+		"day-%g cells (normalised; lower is better, best of each column in bold). Source",
+		d->at, d->from, d->to);
 	fprintf(fp, ", target, union and independent are the trivial baselines. From <code>");
 	scuot_report_escape(fp, d->scores);
 	fprintf(fp, "</code>.</p>\n<table>\n<tr><th>prediction</th><th>kind</th>");
@@ -371,7 +388,8 @@ static int heldout_scores(FILE *fp, const scuot_report_heldout *d, scuot_err *e)
 			for (int q = 0; q < npop && best; q++)
 				best = !(v[q * 4 + mi[k]] < x);
 			if (isfinite(x))
-				fprintf(fp, "<td class=\"n\">%s%.4f%s</td>", best ? "<b>" : "", x, best ? "</b>" : "");
+				fprintf(fp, "<td class=\"n\">%s%.4f%s</td>", best ? "<b>" : "", x,
+					best ? "</b>" : "");
 			else
 				fprintf(fp, "<td class=\"n\">NA</td>");
 		}
@@ -402,7 +420,7 @@ done:
 
 /* Coordinates (first two embedding dimensions) of the truth cells of day t. */
 static int day_xy(const char *path, const scuot_adata *a, const scuot_mat *m, int dc, double t, double **x,
-                  double **y, int64_t *n, scuot_err *e)
+		  double **y, int64_t *n, scuot_err *e)
 {
 	int64_t k = 0;
 	for (int64_t r = 0; r < a->n_obs; r++)
@@ -422,7 +440,8 @@ static int day_xy(const char *path, const scuot_adata *a, const scuot_mat *m, in
 	return 0;
 }
 
-static int heldout_scatter(FILE *fp, const scuot_report_input *in, const scuot_report_heldout *d, scuot_err *e)
+static int heldout_scatter(FILE *fp, const scuot_report_input *in, const scuot_report_heldout *d,
+			   scuot_err *e)
 {
 	scuot_adata *t = NULL, *p = NULL;
 	double *xs[3] = { 0 }, *ys[3] = { 0 }, *px = NULL, *py = NULL, *pw = NULL;
@@ -432,8 +451,9 @@ static int heldout_scatter(FILE *fp, const scuot_report_input *in, const scuot_r
 	if ((ret = scuot_h5ad_read(d->truth, SCUOT_H5AD_OBS | SCUOT_H5AD_OBSM, &t, e)))
 		return ret;
 	if (!(m = scuot_adata_get_obsm(t, in->embedding)) || m->ncol < 2) {
-		ret = scuot_err_set(e, SCUOT_EINPUT, "%s: /obsm/%s: %s; the scatter plots need two coordinates", d->truth,
-		                    in->embedding, m ? "fewer than 2 dimensions" : "no such embedding");
+		ret = scuot_err_set(e, SCUOT_EINPUT,
+				    "%s: /obsm/%s: %s; the scatter plots need two coordinates", d->truth,
+				    in->embedding, m ? "fewer than 2 dimensions" : "no such embedding");
 		goto done;
 	}
 	if ((dc = scuot_df_find(&t->obs, in->day_key)) < 0) {
@@ -451,18 +471,22 @@ static int heldout_scatter(FILE *fp, const scuot_report_input *in, const scuot_r
 		int wc;
 		char title[160], n0[32], n1[32], n2[32];
 		const char *name = d->pred[k];
-		if ((ret = scuot_h5ad_read(d->pred[k], SCUOT_H5AD_OBS | SCUOT_H5AD_OBSM | SCUOT_H5AD_UNS, &p, e)))
+		if ((ret = scuot_h5ad_read(d->pred[k], SCUOT_H5AD_OBS | SCUOT_H5AD_OBSM | SCUOT_H5AD_UNS, &p,
+					   e)))
 			goto done;
 		if (!(pm = scuot_adata_get_obsm(p, in->embedding)) || pm->ncol != m->ncol) {
-			ret = scuot_err_set(e, SCUOT_EINPUT, "%s: /obsm/%s: %s", d->pred[k], in->embedding,
-			                    pm ? "not the truth's number of dimensions" : "no such embedding");
+			ret =
+			    scuot_err_set(e, SCUOT_EINPUT, "%s: /obsm/%s: %s", d->pred[k], in->embedding,
+					  pm ? "not the truth's number of dimensions" : "no such embedding");
 			goto done;
 		}
 		if ((u = scuot_uns_get(&p->uns, "scuot_interpolate")) && (u = scuot_uns_get(u, "method")) &&
 		    u->type == SCUOT_UNS_STR && u->str)
 			name = u->str;
-		if (!(px = scuot_alloc((size_t)(pm->nrow ? pm->nrow : 1), sizeof(double), 0, "coordinates", e)) ||
-		    !(py = scuot_alloc((size_t)(pm->nrow ? pm->nrow : 1), sizeof(double), 0, "coordinates", e)) ||
+		if (!(px = scuot_alloc((size_t)(pm->nrow ? pm->nrow : 1), sizeof(double), 0, "coordinates",
+				       e)) ||
+		    !(py = scuot_alloc((size_t)(pm->nrow ? pm->nrow : 1), sizeof(double), 0, "coordinates",
+				       e)) ||
 		    !(pw = scuot_alloc((size_t)(pm->nrow ? pm->nrow : 1), sizeof(double), 0, "weights", e))) {
 			ret = e->code;
 			goto done;
@@ -493,9 +517,12 @@ static int heldout_scatter(FILE *fp, const scuot_report_input *in, const scuot_r
 		scuot_adata_free(p);
 		p = NULL;
 	}
-	fprintf(fp, "</div>\n<p class=\"note\">First two coordinates of <code>%s</code>; predicted points coloured by "
-	            "their mass times the number of points (1 = average), at most %d points drawn per population.</p>\n",
-	        in->embedding, SCATTER_MAX_POINTS);
+	fprintf(fp,
+		"</div>\n<p class=\"note\">First two coordinates of <code>%s</code>; predicted points "
+		"coloured by "
+		"their mass times the number of points (1 = average), at most %d points drawn per "
+		"population.</p>\n",
+		in->embedding, SCATTER_MAX_POINTS);
 done:
 	for (int k = 0; k < 3; k++)
 		free(xs[k]), free(ys[k]);
@@ -526,7 +553,8 @@ static int is_mmd_curve(const scuot_ot_result *r)
 	if (r->n_curve < 2 || !r->curve)
 		return 0;
 	for (k = 0; k + 1 < sizeof low && r->curve_name[k]; k++)
-		low[k] = (char)(r->curve_name[k] >= 'A' && r->curve_name[k] <= 'Z' ? r->curve_name[k] + 32 : r->curve_name[k]);
+		low[k] = (char)(r->curve_name[k] >= 'A' && r->curve_name[k] <= 'Z' ? r->curve_name[k] + 32
+										   : r->curve_name[k]);
 	low[k] = 0;
 	return strstr(low, "mmd") != NULL;
 }
@@ -550,9 +578,13 @@ static int section_results(FILE *fp, scuot_ot_result **res, int n, scuot_err *e)
 		ncurves += is_mmd_curve(res[k]);
 	fprintf(fp, "<h2 id=\"flows\">Particle flows: MMD along the flow</h2>\n");
 	if (!ncurves)
-		fprintf(fp, "<p class=\"note\">None of the %d transport results is a particle flow with an MMD curve "
-		            "(<code>/diagnostics/curve</code> named mmd); the static couplings (emd, sinkhorn, uot, wfr) "
-		            "have none.</p>\n", n);
+		fprintf(
+		    fp,
+		    "<p class=\"note\">None of the %d transport results is a particle flow with an MMD curve "
+		    "(<code>/diagnostics/curve</code> named mmd); the static couplings (emd, sinkhorn, uot, "
+		    "wfr) "
+		    "have none.</p>\n",
+		    n);
 	else
 		fprintf(fp, "<div class=\"figs\">\n");
 	for (int q = 0; q < np && ncurves; q++) {
@@ -568,22 +600,26 @@ static int section_results(FILE *fp, scuot_ot_result **res, int n, scuot_err *e)
 			}
 			for (int i = 0; i < r->n_curve; i++)
 				steps[k][i] = i;
-			s[ns++] = (scuot_svg_series){ r->method, steps[k], r->curve, NULL, r->n_curve, NULL, 0, 0 };
+			s[ns++] =
+			    (scuot_svg_series){ r->method, steps[k], r->curve, NULL, r->n_curve, NULL, 0, 0 };
 		}
 		if (!ns)
 			continue;
 		scuot_svg_plot pl;
 		scuot_svg_plot_init(&pl);
-		snprintf(title, sizeof title, "Days %g to %g: MMD to the target", pairs[2 * q], pairs[2 * q + 1]);
+		snprintf(title, sizeof title, "Days %g to %g: MMD to the target", pairs[2 * q],
+			 pairs[2 * q + 1]);
 		pl.title = title, pl.xlabel = "step", pl.ylabel = "MMD (log scale)", pl.ylog = 1;
 		if ((ret = scuot_svg_lines(fp, &pl, s, ns, e)))
 			goto done;
 	}
 	if (ncurves)
 		fprintf(fp, "</div>\n");
-	fprintf(fp, "<h2 id=\"scaling\">Scaling factors</h2>\n<p>Per source cell: row sum of the coupling divided by "
-	            "the cell's mass (1 = as many descendants as the prior; above 1 growth). log2 scale.</p>\n"
-	            "<div class=\"figs\">\n");
+	fprintf(
+	    fp,
+	    "<h2 id=\"scaling\">Scaling factors</h2>\n<p>Per source cell: row sum of the coupling divided by "
+	    "the cell's mass (1 = as many descendants as the prior; above 1 growth). log2 scale.</p>\n"
+	    "<div class=\"figs\">\n");
 	for (int q = 0; q < np; q++) {
 		int ns = 0;
 		char title[96];
@@ -591,7 +627,8 @@ static int section_results(FILE *fp, scuot_ot_result **res, int n, scuot_err *e)
 			const scuot_ot_result *r = res[k];
 			if (r->t0 != pairs[2 * q] || r->t1 != pairs[2 * q + 1] || !r->scaling)
 				continue;
-			if (!(lg[k] = scuot_alloc((size_t)(r->n ? r->n : 1), sizeof(double), 0, "log2 scaling", e))) {
+			if (!(lg[k] = scuot_alloc((size_t)(r->n ? r->n : 1), sizeof(double), 0,
+						  "log2 scaling", e))) {
 				ret = e->code;
 				goto done;
 			}
@@ -603,8 +640,8 @@ static int section_results(FILE *fp, scuot_ot_result **res, int n, scuot_err *e)
 			continue;
 		scuot_svg_plot pl;
 		scuot_svg_plot_init(&pl);
-		snprintf(title, sizeof title, "Days %g to %g: scaling factors of the day-%g cells", pairs[2 * q],
-		         pairs[2 * q + 1], pairs[2 * q]);
+		snprintf(title, sizeof title, "Days %g to %g: scaling factors of the day-%g cells",
+			 pairs[2 * q], pairs[2 * q + 1], pairs[2 * q]);
 		pl.title = title, pl.xlabel = "log2 scaling factor", pl.ylabel = "fraction of source cells";
 		if ((ret = scuot_svg_histogram(fp, &pl, s, ns, 40, e))) {
 			/* every scaling factor zero or missing: say so instead of failing the report */
@@ -630,28 +667,35 @@ done:
 
 static int section_genes(FILE *fp, const scuot_report_input *in, scuot_err *e)
 {
-	static const char *const show[] = { "rank", "gene", "log2fc", "mean_top", "mean_rest", "det_top", "det_rest",
-		                            "wilcoxon_z", "wilcoxon_fdr", "t", "t_fdr" };
+	static const char *const show[] = { "rank",         "gene",    "log2fc",   "mean_top",
+					    "mean_rest",    "det_top", "det_rest", "wilcoxon_z",
+					    "wilcoxon_fdr", "t",       "t_fdr" };
 	const int nshow = (int)(sizeof show / sizeof *show);
 	int ret = 0;
 	if (!in->n_genes)
 		return 0;
-	fprintf(fp, "<h2 id=\"genes\">Growth genes</h2>\n<p>Genes that distinguish the source cells of largest scaling "
-	            "factor from the rest (scuot-rank): sorted by the Wilcoxon z-score, so genes up in the fast-growing "
-	            "cells come first; the first %d per method and pair of days. FDR: Benjamini-Hochberg.</p>\n",
-	        in->top_genes);
+	fprintf(fp,
+		"<h2 id=\"genes\">Growth genes</h2>\n<p>Genes that distinguish the source cells of largest "
+		"scaling "
+		"factor from the rest (scuot-rank): sorted by the Wilcoxon z-score, so genes up in the "
+		"fast-growing "
+		"cells come first; the first %d per method and pair of days. FDR: Benjamini-Hochberg.</p>\n",
+		in->top_genes);
 	for (int f = 0; f < in->n_genes; f++) {
 		scuot_report_tsv *t = NULL;
 		int col[16], cm, c0, c1;
 		if ((ret = scuot_report_tsv_read(in->genes[f], &t, e)))
 			return ret;
-		cm = scuot_report_tsv_col(t, "method"), c0 = scuot_report_tsv_col(t, "from"), c1 = scuot_report_tsv_col(t, "to");
+		cm = scuot_report_tsv_col(t, "method"), c0 = scuot_report_tsv_col(t, "from"),
+		c1 = scuot_report_tsv_col(t, "to");
 		for (int k = 0; k < nshow; k++)
 			col[k] = scuot_report_tsv_col(t, show[k]);
 		if (cm < 0 || col[1] < 0) {
 			scuot_report_tsv_free(t);
-			return scuot_err_set(e, SCUOT_EINPUT, "%s: not a scuot-rank genes table (needs the columns method and "
-			                     "gene)", in->genes[f]);
+			return scuot_err_set(e, SCUOT_EINPUT,
+					     "%s: not a scuot-rank genes table (needs the columns method and "
+					     "gene)",
+					     in->genes[f]);
 		}
 		for (int64_t r = 0; r < t->nrow;) {
 			int64_t end = r, shown = 0;
@@ -711,9 +755,12 @@ int scuot_report_write(const scuot_report_input *in, const char *path, scuot_err
 	scuot_report_escape(fp, in->title);
 	fprintf(fp, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>", css);
 	scuot_report_escape(fp, in->title);
-	fprintf(fp, "</h1>\n<p>Contents: <a href=\"#run\">run</a> &middot; <a href=\"#scores\">scores</a> &middot; "
-	            "<a href=\"#flows\">particle flows</a> &middot; <a href=\"#scaling\">scaling factors</a> &middot; "
-	            "<a href=\"#genes\">growth genes</a></p>\n");
+	fprintf(
+	    fp,
+	    "</h1>\n<p>Contents: <a href=\"#run\">run</a> &middot; <a href=\"#scores\">scores</a> &middot; "
+	    "<a href=\"#flows\">particle flows</a> &middot; <a href=\"#scaling\">scaling factors</a> "
+	    "&middot; "
+	    "<a href=\"#genes\">growth genes</a></p>\n");
 	if ((ret = section_meta(fp, in, res, e)))
 		goto done;
 	fprintf(fp, "<h2 id=\"scores\">Scores at held-out days</h2>\n");
@@ -722,7 +769,8 @@ int scuot_report_write(const scuot_report_input *in, const char *path, scuot_err
 	for (int h = 0; h < in->n_heldout; h++) {
 		if ((ret = heldout_scores(fp, &in->heldout[h], e)))
 			goto done;
-		if (in->heldout[h].truth && in->heldout[h].n_pred && (ret = heldout_scatter(fp, in, &in->heldout[h], e)))
+		if (in->heldout[h].truth && in->heldout[h].n_pred &&
+		    (ret = heldout_scatter(fp, in, &in->heldout[h], e)))
 			goto done;
 	}
 	if (ev) {
@@ -735,7 +783,8 @@ int scuot_report_write(const scuot_report_input *in, const char *path, scuot_err
 		goto done;
 	fprintf(fp, "<hr>\n<p class=\"note\">Written by scuot-report ");
 	scuot_report_escape(fp, in->version ? in->version : "");
-	fprintf(fp, "; a single file with inline SVG figures, no scripts or external resources.</p>\n</body>\n</html>\n");
+	fprintf(fp, "; a single file with inline SVG figures, no scripts or external "
+		    "resources.</p>\n</body>\n</html>\n");
 	ret = scuot_outfile_commit(o, e);
 	o = NULL;
 done:

@@ -18,26 +18,26 @@ extern "C" {
 typedef struct scuot_report_heldout {
 	double from, at, to;
 	const char *scores;
-	const char *truth;  /* NULL: no scatter plots */
+	const char *truth; /* NULL: no scatter plots */
 	int n_pred;
 	const char **pred;
 } scuot_report_heldout;
 
 /* What the report shows; every path is borrowed and read by scuot_report_write. */
 typedef struct scuot_report_input {
-	const char *title;              /* [scuot report] */
+	const char *title;               /* [scuot report] */
 	const char *embedding, *day_key; /* obsm key and obs column of the h5ad inputs [X_pca, day] */
 	int n_heldout;
 	const scuot_report_heldout *heldout;
-	int n_results;                  /* transport results: runs table, scaling histograms, MMD curves */
+	int n_results; /* transport results: runs table, scaling histograms, MMD curves */
 	const char **results;
-	int n_genes;                    /* genes.tsv files of scuot-rank */
+	int n_genes; /* genes.tsv files of scuot-rank */
 	const char **genes;
-	int top_genes;                  /* rows per method and pair in the growth-gene tables [15] */
-	const char *evaluation;         /* a TSV shown as a table (the workflow's evaluation.tsv), or NULL */
-	const char *config;             /* a text file shown verbatim (the workflow config), or NULL */
-	const char *command, *version;  /* provenance of the report itself */
-	int n_meta;                     /* extra key = value lines of the metadata table */
+	int top_genes;                 /* rows per method and pair in the growth-gene tables [15] */
+	const char *evaluation;        /* a TSV shown as a table (the workflow's evaluation.tsv), or NULL */
+	const char *config;            /* a text file shown verbatim (the workflow config), or NULL */
+	const char *command, *version; /* provenance of the report itself */
+	int n_meta;                    /* extra key = value lines of the metadata table */
 	const char **meta_keys, **meta_values;
 } scuot_report_input;
 

@@ -15,10 +15,10 @@ extern "C" {
 
 /* Size and labels of one figure; text is escaped when written. */
 typedef struct scuot_svg_plot {
-	double width, height;               /* pixels [560 x 360] */
+	double width, height;                /* pixels [560 x 360] */
 	const char *title, *xlabel, *ylabel; /* NULL = none */
-	int ylog;                           /* lines: log10 y axis (values <= 0 are left out) [0] */
-	int64_t max_points;                 /* scatter: at most this many points per series, evenly thinned
+	int ylog;                            /* lines: log10 y axis (values <= 0 are left out) [0] */
+	int64_t max_points;                  /* scatter: at most this many points per series, evenly thinned
 	                                     * (every k-th point); 0 = all [0] */
 } scuot_svg_plot;
 
@@ -27,9 +27,10 @@ SCUOT_EXPORT void scuot_svg_plot_init(scuot_svg_plot *p);
 
 /* A series of points (scatter) or a polyline (lines); arrays borrowed. */
 typedef struct scuot_svg_series {
-	const char *name;   /* legend label */
+	const char *name;    /* legend label */
 	const double *x, *y; /* n values; non-finite points are left out */
-	const double *c;    /* scatter: values mapped through the viridis colour map (colour bar); NULL = colour */
+	const double
+	    *c; /* scatter: values mapped through the viridis colour map (colour bar); NULL = colour */
 	int64_t n;
 	const char *colour; /* "#rrggbb"; NULL = the palette colour of the series number */
 	double radius;      /* scatter: point radius in pixels (0 = 2) */
@@ -50,20 +51,20 @@ SCUOT_EXPORT const char *scuot_svg_viridis(double u, char *buf);
  * colour scale labelled clabel.  Each figure writes one <svg> element.  SCUOT_EUSAGE when no series has
  * a finite point. */
 SCUOT_EXPORT int scuot_svg_scatter(FILE *fp, const scuot_svg_plot *p, const scuot_svg_series *s, int ns,
-                                   const char *clabel, scuot_err *e);
+				   const char *clabel, scuot_err *e);
 /* Grouped bar chart: ngroup groups along x (labels groups), in each nseries bars (labels series, palette
  * colours), heights v[g * nseries + k]; NaN bars are left out and marked "n/a".  Bars start at 0.
  * SCUOT_EUSAGE when every value is NaN. */
 SCUOT_EXPORT int scuot_svg_bars(FILE *fp, const scuot_svg_plot *p, int ngroup, const char *const *groups,
-                                int nseries, const char *const *series, const double *v, scuot_err *e);
+				int nseries, const char *const *series, const double *v, scuot_err *e);
 /* Histograms of ns series over shared bins (nbins equal bins over the range of all finite values),
  * overlaid with translucent fills; y is the fraction of each series' values in a bin.  SCUOT_EUSAGE when
  * no value is finite. */
 SCUOT_EXPORT int scuot_svg_histogram(FILE *fp, const scuot_svg_plot *p, const scuot_svg_series *s, int ns,
-                                     int nbins, scuot_err *e);
+				     int nbins, scuot_err *e);
 /* Line plot of ns series (x increasing).  SCUOT_EUSAGE when no series has a point to draw. */
 SCUOT_EXPORT int scuot_svg_lines(FILE *fp, const scuot_svg_plot *p, const scuot_svg_series *s, int ns,
-                                 scuot_err *e);
+				 scuot_err *e);
 
 #ifdef __cplusplus
 }
