@@ -19,6 +19,8 @@ static const struct stage {
 	{ "Transport", "transport", "link two days with a transport method (--list-methods) into a result file" },
 	{ "Transport", "interpolate", "predicted population at a day between the two of a result" },
 	{ "Evaluation", "score", "MMD and EMD of predicted populations to held-out cells, beside baselines" },
+	{ "Evaluation", "rank", "scaling factors per source cell, method comparison, growth genes" },
+	{ "Evaluation", "report", "one self-contained HTML report: scores, figures, growth genes" },
 	{ NULL, NULL, NULL }
 };
 

@@ -14,3 +14,4 @@ include src/cli/simulate.mk
 include src/cli/prep.mk
 include src/cli/transport.mk
 include src/cli/score.mk
+include src/cli/report.mk
