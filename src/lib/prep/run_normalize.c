@@ -125,9 +125,9 @@ static int read_gene_sets(const scuot_adata *a, const scuot_normalize_opts *o, c
 				break;
 			}
 			scuot_genesets_unknown_list(s, unk, sizeof unk);
-			scuot_log_info("%s: set '%s': %lld of %lld genes found%s%s", files[f], s->name,
-			               (long long)s->n, (long long)s->n_listed, s->n_unknown ? "; not found: " : "",
-			               unk);
+			scuot_log_info("%s: set '%s': %lld of %lld genes found, %lld unknown%s%s", files[f], s->name,
+			               (long long)s->n, (long long)s->n_listed, (long long)s->n_unknown,
+			               s->n_unknown ? ": " : "", unk);
 			scuot_geneset *t = scuot_realloc(gs->sets, (size_t)gs->n + 1, sizeof *t, "gene sets", e);
 			const char **ft = t ? scuot_realloc(*file, (size_t)gs->n + 1, sizeof *ft, "gene sets", e) : NULL;
 			if (t)
