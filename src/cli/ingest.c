@@ -86,8 +86,8 @@ static void usage(FILE *fp, const scuot_cli *c, const ingest_opts *o)
 static int parse_args(int argc, char **argv, scuot_cli *c, ingest_opts *o)
 {
 	enum {
-		OPT_GENOME = 1, OPT_LAYER, OPT_ORIENT, OPT_DAY_KEY, OPT_ID_COL, OPT_STRICT, OPT_CELLS, OPT_KEEP_DAYS,
-		OPT_OBS
+		OPT_GENOME = 1, OPT_LAYER, OPT_ORIENT, OPT_DAY_KEY, OPT_ID_COL, OPT_STRICT, OPT_CELLS,
+		OPT_KEEP_DAYS, OPT_OBS
 	};
 	static const struct option lopts[] = {
 		{ "format", required_argument, NULL, 'f' },
@@ -192,8 +192,8 @@ static int run(const scuot_cli *c, const ingest_opts *o, scuot_err *e)
 		    (ret = scuot_meta_keep_cells(a, ids.a, ids.n, &dropped, &unknown, e)))
 			goto done;
 		if (nsets)
-			scuot_log_info("%s: %d cell set%s, %lld ids", o->cells_file, nsets, nsets == 1 ? "" : "s",
-			               (long long)ids.n);
+			scuot_log_info("%s: %d cell set%s, %lld ids", o->cells_file, nsets,
+			               nsets == 1 ? "" : "s", (long long)ids.n);
 		scuot_log_info("%s: kept %lld cells, dropped %lld not listed; %lld listed ids name no cell", o->cells_file,
 		               (long long)a->n_obs, (long long)dropped, (long long)unknown);
 		if (a->n_obs == 0) {
@@ -235,7 +235,7 @@ static int run(const scuot_cli *c, const ingest_opts *o, scuot_err *e)
 	if (missing)
 		scuot_log_warning("%lld cells have no day and were dropped", (long long)missing);
 	for (int k = 0; k < o->n_obs_files; k++) {
-		/* after the days: every cell left keeps its row, with missing values where the table has none */
+		/* after the days: every cell left keeps its row, missing values where the table has none */
 		scuot_join_stats st;
 		const char *col;
 		int is_text, replaced;
@@ -250,14 +250,15 @@ static int run(const scuot_cli *c, const ingest_opts *o, scuot_err *e)
 		scuot_log_info("%s: obs columns %s for %lld of %lld cells", o->obs_files[k], cols,
 		               (long long)st.matched, (long long)a->n_obs);
 		if (st.cells_without)
-			scuot_log_warning("%lld cells are not in %s: their %s values are missing (first: '%s')",
-			                  (long long)st.cells_without, o->obs_files[k], cols, st.first_without);
+			scuot_log_warning("%lld cells are not in %s: their %s values are missing "
+			                  "(first: '%s')", (long long)st.cells_without, o->obs_files[k], cols,
+			                  st.first_without);
 		if (st.table_only)
-			scuot_log_warning("%lld ids of %s name no cell (first: '%s')", (long long)st.table_only,
-			                  o->obs_files[k], st.first_table_only);
+			scuot_log_warning("%lld ids of %s name no cell (first: '%s')",
+			                  (long long)st.table_only, o->obs_files[k], st.first_table_only);
 		if (replaced)
-			scuot_log_warning("%s: %d obs column%s of the same name replaced", o->obs_files[k], replaced,
-			                  replaced == 1 ? "" : "s");
+			scuot_log_warning("%s: %d obs column%s of the same name replaced", o->obs_files[k],
+			                  replaced, replaced == 1 ? "" : "s");
 	}
 	if (o->n_keep_days) {
 		int64_t dropped;

@@ -63,9 +63,12 @@ Test(sets, gmt_gmx_grp_by_extension)
 {
 	scuot_err e = { 0 };
 	scuot_sets s;
-	cr_assert_eq(scuot_sets_read(put("a.gmt", "# c\nCell.cycle\tcc genes\tMKI67\t TOP2A \tCdk1\n\n"
-	                                          "Apoptosis\tna\tCASP3\tBAX\t\n", 0),
-	                             SCUOT_SETS_AUTO, &s, &e), 0, "%s", e.msg);
+	cr_assert_eq(scuot_sets_read(put("a.gmt",
+	                                 "# c\nCell.cycle\tcc genes\tMKI67\t TOP2A \tCdk1\n\n"
+	                                 "Apoptosis\tna\tCASP3\tBAX\t\n",
+	                                 0),
+	                             SCUOT_SETS_AUTO, &s, &e),
+	             0, "%s", e.msg);
 	cr_expect_eq(s.format, SCUOT_SETS_GMT);
 	cr_expect_eq(s.n, 2);
 	expect_set(&s, "cell.cycle", "cc genes", 3, prolif);
@@ -73,9 +76,12 @@ Test(sets, gmt_gmx_grp_by_extension)
 	scuot_sets_free(&s);
 
 	/* gmx: sets by column, unequal lengths, trailing tabs, CRLF line ends */
-	cr_assert_eq(scuot_sets_read(put("b.gmx", "Cell.cycle\tApoptosis\r\ncc genes\tna\r\nMKI67\tCASP3\r\n"
-	                                          "TOP2A\tBAX\r\nCdk1\t\r\n", 1),
-	                             SCUOT_SETS_AUTO, &s, &e), 0, "%s", e.msg);
+	cr_assert_eq(scuot_sets_read(put("b.gmx",
+	                                 "Cell.cycle\tApoptosis\r\ncc genes\tna\r\nMKI67\tCASP3\r\n"
+	                                 "TOP2A\tBAX\r\nCdk1\t\r\n",
+	                                 1),
+	                             SCUOT_SETS_AUTO, &s, &e),
+	             0, "%s", e.msg);
 	cr_expect_eq(s.format, SCUOT_SETS_GMX);
 	cr_expect_eq(s.n, 2);
 	expect_set(&s, "Cell.cycle", "cc genes", 3, prolif);
@@ -100,18 +106,22 @@ Test(sets, by_content)
 	cr_expect_eq(s.format, SCUOT_SETS_GRP);
 	expect_set(&s, "x", "", 3, prolif);
 	scuot_sets_free(&s);
-	cr_assert_eq(scuot_sets_read(put("y.sets", "P\tApoptosis\nd\tna\nMKI67\tCASP3\nTOP2A\tBAX\nCdk1\n", 0),
-	                             SCUOT_SETS_AUTO, &s, &e), 0, "%s", e.msg);
+	cr_assert_eq(
+	        scuot_sets_read(put("y.sets", "P\tApoptosis\nd\tna\nMKI67\tCASP3\nTOP2A\tBAX\nCdk1\n", 0),
+	                        SCUOT_SETS_AUTO, &s, &e),
+	        0, "%s", e.msg);
 	cr_expect_eq(s.format, SCUOT_SETS_GMX);
 	expect_set(&s, "p", "d", 3, prolif);
 	scuot_sets_free(&s);
 	cr_assert_eq(scuot_sets_read(put("z.sets", "P\td\tMKI67\tTOP2A\tCdk1\nA\tna\tCASP3\tBAX\n", 0),
-	                             SCUOT_SETS_AUTO, &s, &e), 0, "%s", e.msg);
+	                             SCUOT_SETS_AUTO, &s, &e),
+	             0, "%s", e.msg);
 	cr_expect_eq(s.format, SCUOT_SETS_GMT);
 	expect_set(&s, "A", "na", 2, apop);
 	scuot_sets_free(&s);
 	/* the format asked for wins over the extension */
-	cr_assert_eq(scuot_sets_read(put("w.gmt", "MKI67\tCASP3\n", 0), SCUOT_SETS_GRP, &s, &e), 0, "%s", e.msg);
+	cr_assert_eq(scuot_sets_read(put("w.gmt", "MKI67\tCASP3\n", 0), SCUOT_SETS_GRP, &s, &e), 0, "%s",
+	             e.msg);
 	cr_expect_str_eq(s.sets[0].members[0], "MKI67\tCASP3");
 	scuot_sets_free(&s);
 }
@@ -127,7 +137,8 @@ Test(sets, bad_files)
 		{ "d.gmt", "s1\td\t \t\n", "d.gmt: line 1: set 's1' has no members" },
 		{ "e.gmt", "# nothing\n\n", "e.gmt: no sets in the file" },
 		{ "f.gmx", "A\tB\nda\tdb\nG1\t\n", "f.gmx: column 2: set 'B' has no members" },
-		{ "g.gmx", "A\tB\nda\tdb\nG1\tG2\tG3\n", "g.gmx: line 3: member 'G3' in column 3, beyond the 2 set" },
+		{ "g.gmx", "A\tB\nda\tdb\nG1\tG2\tG3\n",
+		  "g.gmx: line 3: member 'G3' in column 3, beyond the 2 set" },
 		{ "h.gmx", "A\ta\nda\tdb\nG1\tG2\n", "h.gmx: line 1: set 'a' is defined twice" },
 		{ "i.gmx", "\n\n", "i.gmx: no sets in the file" },
 		{ "j.grp", "# only a comment\n", "j.grp: no members" },
@@ -135,9 +146,10 @@ Test(sets, bad_files)
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		scuot_err e = { 0 };
 		scuot_sets s;
-		cr_expect_eq(scuot_sets_read(put(bad[i].name, bad[i].text, 0), SCUOT_SETS_AUTO, &s, &e), SCUOT_EINPUT,
-		             "%s", bad[i].name);
-		cr_expect(strstr(e.msg, bad[i].msg), "%s: message '%s' lacks '%s'", bad[i].name, e.msg, bad[i].msg);
+		cr_expect_eq(scuot_sets_read(put(bad[i].name, bad[i].text, 0), SCUOT_SETS_AUTO, &s, &e),
+		             SCUOT_EINPUT, "%s", bad[i].name);
+		cr_expect(strstr(e.msg, bad[i].msg), "%s: message '%s' lacks '%s'", bad[i].name, e.msg,
+		          bad[i].msg);
 		cr_expect_eq(s.n, 0);
 	}
 	scuot_err e = { 0 };
@@ -149,7 +161,8 @@ Test(sets, bad_files)
 Test(sets, gene_matching_keeps_unmatched_names)
 {
 	scuot_err e = { 0 };
-	char *genes[] = { "MKI67", "top2a", "CDK1", "CASP3" }, text[4096] = "P\td\tMKI67\tTOP2A\tnope1\tNOPE1";
+	char *genes[] = { "MKI67", "top2a", "CDK1", "CASP3" },
+	     text[4096] = "P\td\tMKI67\tTOP2A\tnope1\tNOPE1";
 	for (int k = 2; k <= 30; k++)
 		snprintf(text + strlen(text), sizeof text - strlen(text), "\tnope%d", k);
 	strcat(text, "\tcdk1\tMKI67\n");
@@ -158,7 +171,8 @@ Test(sets, gene_matching_keeps_unmatched_names)
 	const scuot_geneset *p = scuot_genesets_find(&gs, "p");
 	cr_assert(p);
 	cr_expect_eq(p->n, 3, "MKI67 (twice), TOP2A, CDK1 found: %lld", (long long)p->n);
-	cr_expect_eq(p->n_unknown, 30, "nope1..nope30 (nope1 twice in two cases): %lld", (long long)p->n_unknown);
+	cr_expect_eq(p->n_unknown, 30, "nope1..nope30 (nope1 twice in two cases): %lld",
+	             (long long)p->n_unknown);
 	cr_expect_eq(p->n_listed, 33);
 	cr_expect_str_eq(p->unknown_names[0], "nope1");
 	cr_expect_str_eq(p->unknown_names[19], "nope20");

@@ -68,7 +68,8 @@ static int df_nrows(hid_t f, const char *name, int64_t *n, int *legacy, scuot_er
 		if ((d = scuot_h5_dopen(f, name, e)) < 0)
 			return (int)d;
 		if (!is_compound(d))
-			ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "is a dataset but not a compound one (anndata < 0.7 "
+			ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL,
+			                   "is a dataset but not a compound one (anndata < 0.7 "
 			                   "layout) nor a dataframe group");
 		else if (!(ret = scuot_h5_len(d, n, e)) && legacy)
 			*legacy = 1;
@@ -516,7 +517,8 @@ static int read_field(hid_t d, const char *fname, hid_t mt, void *buf, scuot_err
 {
 	hid_t ct = H5Tcreate(H5T_COMPOUND, H5Tget_size(mt));
 	int ret = 0;
-	if (ct < 0 || H5Tinsert(ct, fname, 0, mt) < 0 || H5Dread(d, ct, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+	if (ct < 0 || H5Tinsert(ct, fname, 0, mt) < 0 ||
+	    H5Dread(d, ct, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
 		ret = scuot_h5_errh(e, SCUOT_EINPUT, d, NULL, "cannot read field '%s'", fname);
 	scuot_h5_close(ct);
 	return ret;
@@ -529,10 +531,13 @@ static int read_str_field(hid_t d, const char *fname, hid_t ft, int64_t n, char 
 	if (H5Tis_variable_str(ft) > 0) {
 		hid_t mt = H5Tcopy(H5T_C_S1);
 		char **p = scuot_alloc((size_t)(n ? n : 1), sizeof *p, 1, "strings", e);
-		if (mt < 0 || H5Tset_size(mt, H5T_VARIABLE) < 0 || H5Tset_cset(mt, H5Tget_cset(ft)) < 0 || !p) {
+		if (mt < 0 || H5Tset_size(mt, H5T_VARIABLE) < 0 || H5Tset_cset(mt, H5Tget_cset(ft)) < 0 ||
+		    !p) {
 			scuot_h5_close(mt);
 			free(p);
-			return p ? scuot_h5_errh(e, SCUOT_EINPUT, d, NULL, "field '%s'", fname) : e ? e->code : SCUOT_ENOMEM;
+			return p   ? scuot_h5_errh(e, SCUOT_EINPUT, d, NULL, "field '%s'", fname)
+			       : e ? e->code
+			           : SCUOT_ENOMEM;
 		}
 		if (!(ret = read_field(d, fname, mt, p, e)))
 			for (int64_t r = 0; r < n && !ret; r++)
@@ -553,7 +558,9 @@ static int read_str_field(hid_t d, const char *fname, hid_t ft, int64_t n, char 
 	if (mt < 0 || !buf) {
 		scuot_h5_close(mt);
 		free(buf);
-		return buf ? scuot_h5_errh(e, SCUOT_EINPUT, d, NULL, "field '%s'", fname) : e ? e->code : SCUOT_ENOMEM;
+		return buf ? scuot_h5_errh(e, SCUOT_EINPUT, d, NULL, "field '%s'", fname)
+		       : e ? e->code
+		           : SCUOT_ENOMEM;
 	}
 	if (!(ret = read_field(d, fname, mt, buf, e)))
 		for (int64_t r = 0; r < n && !ret; r++) {
@@ -597,14 +604,15 @@ static int read_df_compound(hid_t f, hid_t d, int64_t n, scuot_df *df, scuot_err
 	char *fname = NULL, **labels = NULL, **cats = NULL;
 	int64_t ncat = 0, len;
 	if (nm < 1) {
-		ret = scuot_h5_errh(e, SCUOT_EINPUT, d, NULL, "a compound dataframe needs at least the index field");
+		ret = scuot_h5_errh(e, SCUOT_EINPUT, d, NULL,
+		                    "a compound dataframe needs at least the index field");
 		goto done;
 	}
 	if ((ret = scuot_h5_len(d, &len, e)))
 		goto done;
 	if (len != n) {
-		ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "has %lld records, expected %lld", (long long)len,
-		                   (long long)n);
+		ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "has %lld records, expected %lld",
+		                   (long long)len, (long long)n);
 		goto done;
 	}
 	scuot_df_clear(df);
@@ -613,7 +621,8 @@ static int read_df_compound(hid_t f, hid_t d, int64_t n, scuot_df *df, scuot_err
 		scuot_col *c = NULL;
 		free(fname);
 		scuot_h5_close(mt), mt = -1;
-		if (!(fname = H5Tget_member_name(ft, (unsigned)k)) || (mt = H5Tget_member_type(ft, (unsigned)k)) < 0) {
+		if (!(fname = H5Tget_member_name(ft, (unsigned)k)) ||
+		    (mt = H5Tget_member_type(ft, (unsigned)k)) < 0) {
 			ret = scuot_h5_errh(e, SCUOT_EINPUT, d, NULL, "cannot read field %d", k);
 			break;
 		}
@@ -637,8 +646,10 @@ static int read_df_compound(hid_t f, hid_t d, int64_t n, scuot_df *df, scuot_err
 				}
 				free(v);
 			} else {
-				ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "index field '%s' holds neither strings nor "
-				                   "integers", fname);
+				ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL,
+				                   "index field '%s' holds neither strings nor "
+				                   "integers",
+				                   fname);
 			}
 			if (!ret && !(ret = scuot_df_set_index(df, labels, n, e)))
 				labels = NULL;
@@ -656,9 +667,11 @@ static int read_df_compound(hid_t f, hid_t d, int64_t n, scuot_df *df, scuot_err
 			if ((ret = legacy_categories(f, fname, &cats, &ncat, e)))
 				break;
 			if (cats) {
-				/* codes with labels in uns: categorical when every code fits (anndata's _clean_uns) */
-				int32_t *codes = scuot_alloc((size_t)(n ? n : 1), sizeof *codes, 0, "codes", e);
-				int fits = codes && !(ret = read_field(d, fname, H5T_NATIVE_INT32, codes, e)), done = !fits;
+				/* labels in uns: categorical when every code fits (anndata's _clean_uns) */
+				int32_t *codes =
+				        scuot_alloc((size_t)(n ? n : 1), sizeof *codes, 0, "codes", e);
+				int fits = codes && !(ret = read_field(d, fname, H5T_NATIVE_INT32, codes, e)),
+				    done = !fits;
 				for (int64_t r = 0; fits && r < n; r++)
 					fits = codes[r] >= -1 && codes[r] < ncat;
 				if (fits) {
@@ -683,7 +696,8 @@ static int read_df_compound(hid_t f, hid_t d, int64_t n, scuot_df *df, scuot_err
 			break;
 		case SCUOT_H5_BOOL:
 			if (H5Tget_size(mt) != 1) {
-				ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "bool field '%s' is not one byte", fname);
+				ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL,
+				                   "bool field '%s' is not one byte", fname);
 			} else if ((c = scuot_df_add(df, fname, SCUOT_COL_BOOL, e)) &&
 			           !(ret = read_field(d, fname, mt, c->b, e))) {
 				for (int64_t r = 0; r < n; r++)
@@ -691,8 +705,8 @@ static int read_df_compound(hid_t f, hid_t d, int64_t n, scuot_df *df, scuot_err
 			}
 			break;
 		default:
-			ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "field '%s' is neither numbers, bools nor strings",
-			                   fname);
+			ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL,
+			                   "field '%s' is neither numbers, bools nor strings", fname);
 			continue;
 		}
 		if (!c && !ret)
@@ -722,8 +736,8 @@ static int read_dense_map_compound(hid_t f, const char *gname, int64_t rows, scu
 	if ((ret = scuot_h5_len(d, &len, e)))
 		goto done;
 	if (len != rows) {
-		ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "has %lld records, expected %lld", (long long)len,
-		                   (long long)rows);
+		ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "has %lld records, expected %lld",
+		                   (long long)len, (long long)rows);
 		goto done;
 	}
 	ft = H5Dget_type(d);
@@ -735,7 +749,8 @@ static int read_dense_map_compound(hid_t f, const char *gname, int64_t rows, scu
 			H5free_memory(fname);
 		scuot_h5_close(mt), scuot_h5_close(bt), scuot_h5_close(at);
 		mt = bt = at = -1;
-		if (!(fname = H5Tget_member_name(ft, (unsigned)k)) || (mt = H5Tget_member_type(ft, (unsigned)k)) < 0) {
+		if (!(fname = H5Tget_member_name(ft, (unsigned)k)) ||
+		    (mt = H5Tget_member_type(ft, (unsigned)k)) < 0) {
 			ret = scuot_h5_errh(e, SCUOT_EINPUT, d, NULL, "cannot read field %d", k);
 			break;
 		}
@@ -749,7 +764,8 @@ static int read_dense_map_compound(hid_t f, const char *gname, int64_t rows, scu
 				width = (int64_t)dims[0];
 		}
 		if (kind != SCUOT_H5_INT && kind != SCUOT_H5_FLOAT) {
-			warn_skip(d, fname, "not a numeric field (only numbers or 1-D arrays of numbers are read)");
+			warn_skip(d, fname,
+			          "not a numeric field (only numbers or 1-D arrays of numbers are read)");
 			continue;
 		}
 		scuot_mat *m = scuot_mat_new(rows, width, e);
@@ -759,7 +775,8 @@ static int read_dense_map_compound(hid_t f, const char *gname, int64_t rows, scu
 		}
 		if (rank)
 			at = H5Tarray_create2(H5T_NATIVE_DOUBLE, 1, dims);
-		if ((rank && at < 0) || (ret = read_field(d, fname, rank ? at : H5T_NATIVE_DOUBLE, m->data, e))) {
+		if ((rank && at < 0) ||
+		    (ret = read_field(d, fname, rank ? at : H5T_NATIVE_DOUBLE, m->data, e))) {
 			ret = ret ? ret : scuot_h5_errh(e, SCUOT_EINPUT, d, NULL, "field '%s'", fname);
 			scuot_mat_free(m);
 			break;
@@ -1049,8 +1066,9 @@ static void note_unread(hid_t f)
 		H5G_info_t info;
 		hid_t g;
 		if (k >= 3 && scuot_h5_objtype(f, groups[k])) /* anndata < 0.7 keeps raw at the root */
-			scuot_log_info("%s: /%s is not read: scuot keeps X, layers, obs, var, obsm, varm and uns",
-			               scuot_h5_file(f, file, sizeof file), groups[k]);
+			scuot_log_info(
+			        "%s: /%s is not read: scuot keeps X, layers, obs, var, obsm, varm and uns",
+			        scuot_h5_file(f, file, sizeof file), groups[k]);
 		if (scuot_h5_objtype(f, groups[k]) != H5I_GROUP || (g = H5Gopen2(f, groups[k], H5P_DEFAULT)) < 0)
 			continue;
 		if (k < 3 && H5Gget_info(g, &info) >= 0 && info.nlinks > 0)
@@ -1080,8 +1098,9 @@ static int read_file(hid_t f, unsigned parts, scuot_adata **out, scuot_err *e)
 		goto done;
 	if (legacy) {
 		char file[512];
-		scuot_log_info("%s: anndata < 0.7 layout (compound obs/var datasets): read as anndata reads it",
-		               scuot_h5_file(f, file, sizeof file));
+		scuot_log_info(
+		        "%s: anndata < 0.7 layout (compound obs/var datasets): read as anndata reads it",
+		        scuot_h5_file(f, file, sizeof file));
 	}
 	if (!(a = scuot_adata_new(n_obs, n_var, e))) {
 		ret = e ? e->code : SCUOT_ENOMEM;

@@ -363,8 +363,8 @@ int scuot_meta_read_table(const char *spec, const char *id_col, scuot_df *out, c
 		for (int k = 0; k < a->obs.ncol && strlen(cols) < 400; k++)
 			snprintf(cols + strlen(cols), sizeof cols - strlen(cols), "%s%s", k ? ", " : "",
 			         a->obs.cols[k].name);
-		ret = scuot_err_set(e, SCUOT_EINPUT, "%s: /obs/%s: no such column (obs columns: %s)", path, *col,
-		                    *cols ? cols : "none");
+		ret = scuot_err_set(e, SCUOT_EINPUT, "%s: /obs/%s: no such column (obs columns: %s)", path,
+		                    *col, *cols ? cols : "none");
 		goto done;
 	}
 	/* the index and that one column */
@@ -415,11 +415,12 @@ int scuot_meta_annotate(scuot_adata *a, const scuot_df *table, const char *table
 		if (!used[r] && st->table_only++ == 0)
 			snprintf(st->first_table_only, sizeof st->first_table_only, "%s", table->index[r]);
 	if (st->matched == 0) {
-		ret = scuot_err_set(e, SCUOT_EINPUT,
-		                    "%s: none of its %lld ids names a cell of the matrix (table: '%s', matrix: '%s'); "
-		                    "are the ids barcodes of this matrix?",
-		                    table_name, (long long)table->n, table->n ? table->index[0] : "",
-		                    a->n_obs ? a->obs.index[0] : "");
+		ret = scuot_err_set(
+		        e, SCUOT_EINPUT,
+		        "%s: none of its %lld ids names a cell of the matrix (table: '%s', matrix: '%s'); "
+		        "are the ids barcodes of this matrix?",
+		        table_name, (long long)table->n, table->n ? table->index[0] : "",
+		        a->n_obs ? a->obs.index[0] : "");
 		goto done;
 	}
 	for (int j = 0; j < table->ncol && !ret; j++) {
@@ -448,8 +449,8 @@ static int read_id_list(const char *path, scuot_strv *ids, scuot_err *e)
 		size_t n = strcspn(line, "\t,");
 		if (n == 0)
 			continue;
-		if (scuot_stream_lineno(s) == 1 && ((n == 2 && !strncmp(line, "id", n)) ||
-		                                    (n == 7 && !strncmp(line, "barcode", n))))
+		if (scuot_stream_lineno(s) == 1 &&
+		    ((n == 2 && !strncmp(line, "id", n)) || (n == 7 && !strncmp(line, "barcode", n))))
 			continue;
 		if ((r = scuot_strv_push(ids, line, (int64_t)n, e)))
 			break;

@@ -103,8 +103,8 @@ static scuot_set *new_set(scuot_sets *out, const char *path, int64_t line, const
 		return NULL;
 	}
 	if (scuot_sets_find(out, name)) {
-		scuot_err_set(e, SCUOT_EINPUT, "%s: line %lld: set '%s' is defined twice", path, (long long)line,
-		              name);
+		scuot_err_set(e, SCUOT_EINPUT, "%s: line %lld: set '%s' is defined twice", path,
+		              (long long)line, name);
 		return NULL;
 	}
 	if (out->n == out->m) {
@@ -141,10 +141,11 @@ static int parse_gmt(const char *path, scuot_strv *lines, scuot_sets *out, scuot
 		if ((ret = split_tabs(line, &f, &nf, e)))
 			break;
 		if (nf < 3) {
-			ret = scuot_err_set(e, SCUOT_EINPUT,
-			                    "%s: line %lld: a .gmt line needs a set name, a description and at least "
-			                    "one member, separated by tabs",
-			                    path, (long long)l + 1);
+			ret = scuot_err_set(
+			        e, SCUOT_EINPUT,
+			        "%s: line %lld: a .gmt line needs a set name, a description and at least "
+			        "one member, separated by tabs",
+			        path, (long long)l + 1);
 			break;
 		}
 		scuot_set *s = new_set(out, path, l + 1, trim(f[0]), f[1], e);
@@ -195,11 +196,12 @@ static int parse_gmx(const char *path, scuot_strv *lines, scuot_sets *out, scuot
 			if (!*m)
 				continue;
 			if (k >= nn)
-				ret = scuot_err_set(e, SCUOT_EINPUT,
-				                    "%s: line %lld: member '%s' in column %lld, beyond the %lld set "
-				                    "names of line %lld",
-				                    path, (long long)l + 1, m, (long long)k + 1, (long long)nn,
-				                    (long long)first + 1);
+				ret = scuot_err_set(
+				        e, SCUOT_EINPUT,
+				        "%s: line %lld: member '%s' in column %lld, beyond the %lld set "
+				        "names of line %lld",
+				        path, (long long)l + 1, m, (long long)k + 1, (long long)nn,
+				        (long long)first + 1);
 			else
 				ret = scuot_strv_push(&col[k], m, -1, e);
 		}

@@ -16,7 +16,7 @@ enum scuot_sets_format {
 	SCUOT_SETS_AUTO = 0, /* by extension (.gmt, .gmx, .grp, each optionally .gz), else by content */
 	SCUOT_SETS_GMT,      /* per line: NAME, DESCRIPTION, MEMBER... separated by tabs */
 	SCUOT_SETS_GMX,      /* line 1: set names, line 2: descriptions, then members by column (tabs) */
-	SCUOT_SETS_GRP       /* one member per line; the set is named after the file (no directory, no extension) */
+	SCUOT_SETS_GRP /* one member per line; the set is named after the file (no directory, no extension) */
 };
 
 /* One set: members as listed (blanks trimmed, empty entries skipped, repeats kept). */

@@ -75,7 +75,7 @@ static int cmp_i32(const void *a, const void *b)
 int scuot_gmt_read(const char *path, char *const *names1, char *const *names2, int64_t ngenes,
                    scuot_genesets *out, scuot_err *e)
 {
-	scuot_sets raw = {0};
+	scuot_sets raw = { 0 };
 	char **low1 = NULL, **low2 = NULL;
 	scuot_strmap *m1 = NULL, *m2 = NULL;
 	int ret = 0;

@@ -113,11 +113,11 @@ SCUOT_EXPORT scuot_csr *scuot_scale(const scuot_csr *X, double max_value, scuot_
 
 typedef struct scuot_geneset {
 	char *name, *desc;
-	int64_t n;              /* genes found */
-	int32_t *genes;         /* their var positions, increasing, no repeats */
-	int64_t n_listed;       /* distinct genes found + names not found */
-	int64_t n_unknown;      /* names listed that match no gene (each counted once) */
-	char **unknown_names;   /* the first SCUOT_GENESET_MAX_UNKNOWN of them, as listed (NULL-padded) */
+	int64_t n;            /* genes found */
+	int32_t *genes;       /* their var positions, increasing, no repeats */
+	int64_t n_listed;     /* distinct genes found + names not found */
+	int64_t n_unknown;    /* names listed that match no gene (each counted once) */
+	char **unknown_names; /* the first SCUOT_GENESET_MAX_UNKNOWN of them, as listed (NULL-padded) */
 } scuot_geneset;
 
 typedef struct scuot_genesets {
@@ -228,8 +228,9 @@ typedef struct scuot_normalize_opts {
 	int scale;              /* z-scale X per gene [0] */
 	double max_value;       /* clip scaled values to +-max_value; 0 = no clipping [10] */
 	const char *gene_sets;  /* gene-set file (.gmt, .gmx, .grp) for the growth prior [none] */
-	const char *more_gene_sets[SCUOT_MAX_MORE_GENE_SETS]; /* further files, sets of distinct names */
-	int n_more_gene_sets;   /* [0] */
+	/* further gene-set files (set names distinct over all files), n_more_gene_sets of them [0] */
+	const char *more_gene_sets[SCUOT_MAX_MORE_GENE_SETS];
+	int n_more_gene_sets;
 	const char *prolif_set; /* set name of the proliferation score ["proliferation"] */
 	const char *apop_set;   /* set name of the apoptosis score ["apoptosis"] */
 	double max_z;           /* clip of the gene z-scores in set scores [5] */

@@ -112,7 +112,7 @@ static int read_gene_sets(const scuot_adata *a, const scuot_normalize_opts *o, c
 		files[nfiles++] = o->more_gene_sets[k];
 	*file = NULL;
 	for (int f = 0; f < nfiles && !ret; f++) {
-		scuot_genesets one = {0};
+		scuot_genesets one = { 0 };
 		if ((ret = scuot_gmt_read(files[f], a->var.index, gname, a->n_var, &one, e)))
 			break;
 		for (int i = 0; i < one.n && !ret; i++) {
@@ -120,16 +120,20 @@ static int read_gene_sets(const scuot_adata *a, const scuot_normalize_opts *o, c
 			char unk[1024];
 			if (scuot_genesets_find(gs, s->name)) {
 				int j = (int)(scuot_genesets_find(gs, s->name) - gs->sets);
-				ret = scuot_err_set(e, SCUOT_EINPUT, "%s: set '%s' is also defined in %s; rename one",
+				ret = scuot_err_set(e, SCUOT_EINPUT,
+				                    "%s: set '%s' is also defined in %s; rename one",
 				                    files[f], s->name, (*file)[j]);
 				break;
 			}
 			scuot_genesets_unknown_list(s, unk, sizeof unk);
-			scuot_log_info("%s: set '%s': %lld of %lld genes found, %lld unknown%s%s", files[f], s->name,
-			               (long long)s->n, (long long)s->n_listed, (long long)s->n_unknown,
-			               s->n_unknown ? ": " : "", unk);
-			scuot_geneset *t = scuot_realloc(gs->sets, (size_t)gs->n + 1, sizeof *t, "gene sets", e);
-			const char **ft = t ? scuot_realloc(*file, (size_t)gs->n + 1, sizeof *ft, "gene sets", e) : NULL;
+			scuot_log_info("%s: set '%s': %lld of %lld genes found, %lld unknown%s%s", files[f],
+			               s->name, (long long)s->n, (long long)s->n_listed,
+			               (long long)s->n_unknown, s->n_unknown ? ": " : "", unk);
+			scuot_geneset *t =
+			        scuot_realloc(gs->sets, (size_t)gs->n + 1, sizeof *t, "gene sets", e);
+			const char **ft =
+			        t ? scuot_realloc(*file, (size_t)gs->n + 1, sizeof *ft, "gene sets", e)
+			          : NULL;
 			if (t)
 				gs->sets = t, gs->m = gs->n + 1;
 			if (!ft) {
@@ -176,14 +180,16 @@ static int growth_prior(scuot_adata *a, const scuot_normalize_opts *o, scuot_err
 		scuot_genesets_unknown_list(set[s], unk, sizeof unk);
 		if (set[s]->n == 0) {
 			ret = scuot_err_set(e, SCUOT_EINPUT,
-			                    "%s: none of the %lld genes of set '%s' is a gene of the data (not found: %s); "
+			                    "%s: none of the %lld genes of set '%s' is a gene of the data "
+			                    "(not found: %s); "
 			                    "check the gene naming (symbols or ids)",
 			                    f, (long long)set[s]->n_listed, set[s]->name, unk);
 			goto done;
 		}
 		if (set[s]->n_unknown)
-			scuot_log_warning("%s: %lld of the %lld genes of set '%s' are not genes of the data: %s", f,
-			                  (long long)set[s]->n_unknown, (long long)set[s]->n_listed, set[s]->name, unk);
+			scuot_log_warning(
+			        "%s: %lld of the %lld genes of set '%s' are not genes of the data: %s", f,
+			        (long long)set[s]->n_unknown, (long long)set[s]->n_listed, set[s]->name, unk);
 	}
 	if (!(ps = scuot_alloc((size_t)n, sizeof *ps, 0, "scores", e)) ||
 	    !(as = scuot_alloc((size_t)n, sizeof *as, 0, "scores", e)) ||
@@ -253,7 +259,7 @@ static int record(scuot_adata *a, const scuot_normalize_opts *o, int64_t n_hvg, 
 		/* several files: gene_sets lists them all */
 		scuot_uns *f = scuot_uns_add(u, "gene_sets", SCUOT_UNS_STRARRAY, e);
 		int nf = 1 + (o->n_more_gene_sets < SCUOT_MAX_MORE_GENE_SETS ? o->n_more_gene_sets
-		                                                              : SCUOT_MAX_MORE_GENE_SETS);
+		                                                             : SCUOT_MAX_MORE_GENE_SETS);
 		if (!f || !(f->strs = scuot_alloc((size_t)nf, sizeof *f->strs, 1, "uns", e)))
 			return e->code;
 		for (int k = 0; k < nf; k++, f->nstr++)
