@@ -1,6 +1,6 @@
 # tests/local.mk -- command-line and interop tests (unit tests are declared beside their modules).
-TESTS += tests/cli/ingest.sh
-EXTRA_DIST += tests/cli/lib.sh tests/cli/ingest.sh
+TESTS += tests/cli/ingest.sh tests/cli/interop_inputs.sh
+EXTRA_DIST += tests/cli/lib.sh tests/cli/ingest.sh tests/cli/interop_inputs.sh
 
 # Benchmarks: built on request (make -C BUILD tests/bench/ingest/readbench), never part of make check.
 EXTRA_PROGRAMS += tests/bench/ingest/readbench

@@ -15,6 +15,7 @@
 #include "io/text.h"
 
 #define MAX_KEEP_DAYS 256
+#define MAX_OBS_FILES 32
 
 typedef struct ingest_opts {
 	scuot_counts_opts counts;
@@ -24,6 +25,8 @@ typedef struct ingest_opts {
 	const char *day_key;    /* --day-key [day] */
 	const char *id_column;  /* --id-column [id, else first column] */
 	const char *cells_file; /* --cells */
+	const char *obs_files[MAX_OBS_FILES]; /* --obs, repeatable */
+	int n_obs_files;
 	double keep_days[MAX_KEEP_DAYS];
 	int n_keep_days;
 	int strict;
@@ -56,13 +59,21 @@ static void usage(FILE *fp, const scuot_cli *c, const ingest_opts *o)
 	        "      --orient WHICH    text tables: auto, cells-by-genes, genes-by-cells [auto]\n\n"
 	        "Cell days and selection:\n"
 	        "  -d, --days FILE       table with columns id and day (TSV or CSV, like Waddington-OT's\n"
-	        "                        cell_days.txt); other columns become obs columns\n"
+	        "                        cell_days.txt); other columns become obs columns.  FILE.h5ad#COL\n"
+	        "                        takes obs column COL of another AnnData file as the day\n"
 	        "      --day-key KEY     obs column (of an h5ad or loom input, or of the days table) holding\n"
 	        "                        the day [%s]\n"
-	        "      --id-column NAME  id column of the days table [id, else the first column]\n"
+	        "      --id-column NAME  id column of the days and --obs tables [id, else the first column]\n"
 	        "      --strict          a cell without a day is an error [cells without a day are dropped\n"
 	        "                        and counted]\n"
-	        "      --cells FILE      keep only the cells listed (one id per line, or a table's id column)\n"
+	        "      --obs FILE        more cell metadata, joined on the cell id and kept for every cell\n"
+	        "                        (missing where the table has no row): any id-keyed table such as\n"
+	        "                        Waddington-OT's cell_growth_rates.txt (id, cell_growth_rate) or a\n"
+	        "                        covariate table; FILE.h5ad#COL or FILE.h5ad (all obs columns) read\n"
+	        "                        another AnnData file's obs; repeatable\n"
+	        "      --cells FILE      keep only these cells: a list (one id per line, or a table's id\n"
+	        "                        column), or a cell-set file (.gmt, .gmx, .grp: the union of its\n"
+	        "                        sets; FILE#SET: set SET only)\n"
 	        "      --keep-days LIST  keep only these days, comma-separated (e.g. 0,2,4)\n\n"
 	        "Output:\n"
 	        "  -o, --output FILE     the AnnData file to write (written atomically) [required]\n",
@@ -74,7 +85,10 @@ static void usage(FILE *fp, const scuot_cli *c, const ingest_opts *o)
 /* Returns 0 to run, 1 to exit 0 (help/version), 2 on a usage error. */
 static int parse_args(int argc, char **argv, scuot_cli *c, ingest_opts *o)
 {
-	enum { OPT_GENOME = 1, OPT_LAYER, OPT_ORIENT, OPT_DAY_KEY, OPT_ID_COL, OPT_STRICT, OPT_CELLS, OPT_KEEP_DAYS };
+	enum {
+		OPT_GENOME = 1, OPT_LAYER, OPT_ORIENT, OPT_DAY_KEY, OPT_ID_COL, OPT_STRICT, OPT_CELLS,
+		OPT_KEEP_DAYS, OPT_OBS
+	};
 	static const struct option lopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "genome", required_argument, NULL, OPT_GENOME },
@@ -85,6 +99,7 @@ static int parse_args(int argc, char **argv, scuot_cli *c, ingest_opts *o)
 		{ "id-column", required_argument, NULL, OPT_ID_COL },
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "cells", required_argument, NULL, OPT_CELLS },
+		{ "obs", required_argument, NULL, OPT_OBS },
 		{ "keep-days", required_argument, NULL, OPT_KEEP_DAYS },
 		{ "output", required_argument, NULL, 'o' },
 		SCUOT_CLI_GLOBAL_LONGOPTS,
@@ -119,6 +134,11 @@ static int parse_args(int argc, char **argv, scuot_cli *c, ingest_opts *o)
 		case OPT_ID_COL: o->id_column = optarg; break;
 		case OPT_STRICT: o->strict = 1; break;
 		case OPT_CELLS: o->cells_file = optarg; break;
+		case OPT_OBS:
+			if (o->n_obs_files == MAX_OBS_FILES)
+				return scuot_cli_usage_error(c, "--obs: at most %d tables", MAX_OBS_FILES);
+			o->obs_files[o->n_obs_files++] = optarg;
+			break;
 		case OPT_KEEP_DAYS: {
 			char *list = strdup(optarg), *save = NULL;
 			o->n_keep_days = 0;
@@ -150,32 +170,6 @@ static int parse_args(int argc, char **argv, scuot_cli *c, ingest_opts *o)
 	return 0;
 }
 
-/* Cell ids from a list file: the first column of each line; a header "id"/"barcode" is skipped. */
-static int read_id_list(const char *path, scuot_strv *ids, scuot_err *e)
-{
-	scuot_stream *s = scuot_stream_open(path, e);
-	char *line;
-	size_t len;
-	int r;
-	if (!s)
-		return e->code;
-	while ((r = scuot_stream_getline(s, &line, &len, e)) == 1) {
-		size_t n = strcspn(line, "\t,");
-		if (n == 0)
-			continue;
-		if (scuot_stream_lineno(s) == 1 && (!strncmp(line, "id", n) || !strncmp(line, "barcode", n)))
-			continue;
-		if (scuot_strv_push(ids, line, (int64_t)n, e)) {
-			r = e->code;
-			break;
-		}
-	}
-	scuot_stream_close(s);
-	if (!r && ids->n == 0)
-		r = scuot_err_set(e, SCUOT_EINPUT, "%s: no cell ids", path);
-	return r < 0 ? r : 0;
-}
-
 static int run(const scuot_cli *c, const ingest_opts *o, scuot_err *e)
 {
 	scuot_adata *a = NULL;
@@ -193,9 +187,13 @@ static int run(const scuot_cli *c, const ingest_opts *o, scuot_err *e)
 
 	if (o->cells_file) {
 		int64_t dropped, unknown;
-		if ((ret = read_id_list(o->cells_file, &ids, e)) ||
+		int nsets;
+		if ((ret = scuot_meta_read_cell_ids(o->cells_file, &ids, &nsets, e)) ||
 		    (ret = scuot_meta_keep_cells(a, ids.a, ids.n, &dropped, &unknown, e)))
 			goto done;
+		if (nsets)
+			scuot_log_info("%s: %d cell set%s, %lld ids", o->cells_file, nsets,
+			               nsets == 1 ? "" : "s", (long long)ids.n);
 		scuot_log_info("%s: kept %lld cells, dropped %lld not listed; %lld listed ids name no cell", o->cells_file,
 		               (long long)a->n_obs, (long long)dropped, (long long)unknown);
 		if (a->n_obs == 0) {
@@ -205,15 +203,16 @@ static int run(const scuot_cli *c, const ingest_opts *o, scuot_err *e)
 		}
 	}
 
-	const char *day_source = o->input;
+	const char *day_source = o->input, *day_key = o->day_key;
 	if (o->days_file) {
 		scuot_join_stats st;
-		if (!(s = scuot_stream_open(o->days_file, e))) {
-			ret = e->code;
+		const char *col;
+		int is_text;
+		if ((ret = scuot_meta_read_table(o->days_file, o->id_column, &table, &col, &is_text, e)))
 			goto done;
-		}
-		if ((ret = scuot_text_read_table(s, o->id_column, &table, e)) ||
-		    (ret = scuot_meta_check_numeric(&table, o->day_key, o->days_file, e)) ||
+		if (col)
+			day_key = col; /* FILE.h5ad#COL */
+		if ((is_text && (ret = scuot_meta_check_numeric(&table, day_key, o->days_file, e))) ||
 		    (ret = scuot_meta_join(a, &table, o->days_file, o->strict, &st, e)))
 			goto done;
 		scuot_log_info("%s: %lld cells matched", o->days_file, (long long)st.matched);
@@ -231,10 +230,36 @@ static int run(const scuot_cli *c, const ingest_opts *o, scuot_err *e)
 		goto done;
 	}
 	int64_t missing;
-	if ((ret = scuot_meta_set_day(a, o->day_key, day_source, o->strict, &missing, e)))
+	if ((ret = scuot_meta_set_day(a, day_key, day_source, o->strict, &missing, e)))
 		goto done;
 	if (missing)
 		scuot_log_warning("%lld cells have no day and were dropped", (long long)missing);
+	for (int k = 0; k < o->n_obs_files; k++) {
+		/* after the days: every cell left keeps its row, missing values where the table has none */
+		scuot_join_stats st;
+		const char *col;
+		int is_text, replaced;
+		scuot_df_clear(&table);
+		if ((ret = scuot_meta_read_table(o->obs_files[k], o->id_column, &table, &col, &is_text, e)) ||
+		    (ret = scuot_meta_annotate(a, &table, o->obs_files[k], &st, &replaced, e)))
+			goto done;
+		char cols[256] = "";
+		for (int j = 0; j < table.ncol && strlen(cols) < 200; j++)
+			snprintf(cols + strlen(cols), sizeof cols - strlen(cols), "%s%s", j ? ", " : "",
+			         table.cols[j].name);
+		scuot_log_info("%s: obs columns %s for %lld of %lld cells", o->obs_files[k], cols,
+		               (long long)st.matched, (long long)a->n_obs);
+		if (st.cells_without)
+			scuot_log_warning("%lld cells are not in %s: their %s values are missing "
+			                  "(first: '%s')", (long long)st.cells_without, o->obs_files[k], cols,
+			                  st.first_without);
+		if (st.table_only)
+			scuot_log_warning("%lld ids of %s name no cell (first: '%s')",
+			                  (long long)st.table_only, o->obs_files[k], st.first_table_only);
+		if (replaced)
+			scuot_log_warning("%s: %d obs column%s of the same name replaced", o->obs_files[k],
+			                  replaced, replaced == 1 ? "" : "s");
+	}
 	if (o->n_keep_days) {
 		int64_t dropped;
 		if ((ret = scuot_meta_keep_days(a, o->keep_days, o->n_keep_days, &dropped, e)))

@@ -49,7 +49,9 @@ static void usage(FILE *fp, const scuot_cli *c, const normalize_args *a)
 	        "  --max-value X         clip scaled values to +-X; 0 = no clipping [%g]\n"
 	        "  -o, --output FILE     the AnnData file to write [required]\n\n"
 	        "Growth prior (Waddington-OT, Schiebinger et al. 2019):\n"
-	        "  --gene-sets FILE      .gmt file with a proliferation and an apoptosis set [none]\n"
+	        "  --gene-sets FILE      gene sets with a proliferation and an apoptosis set: .gmt, .gmx or\n"
+	        "                        .grp (one set, named after the file), by extension or content;\n"
+	        "                        repeat for several files [none]\n"
 	        "  --proliferation-set S name of the proliferation set, any case [%s]\n"
 	        "  --apoptosis-set S     name of the apoptosis set, any case [%s]\n"
 	        "  --max-z X             clip of the per-gene z-scores of the set scores [%g]\n"
@@ -163,7 +165,15 @@ static int parse_args(int argc, char **argv, scuot_cli *c, normalize_args *a)
 		case OPT_PER_DAY: o->hvg_per_day = 1; break;
 		case OPT_SUBSET: o->subset = 1; break;
 		case OPT_SCALE: o->scale = 1; break;
-		case OPT_GENE_SETS: o->gene_sets = optarg; break;
+		case OPT_GENE_SETS:
+			if (!o->gene_sets)
+				o->gene_sets = optarg;
+			else if (o->n_more_gene_sets < SCUOT_MAX_MORE_GENE_SETS)
+				o->more_gene_sets[o->n_more_gene_sets++] = optarg;
+			else
+				return scuot_cli_usage_error(c, "--gene-sets: at most %d files",
+				                             1 + SCUOT_MAX_MORE_GENE_SETS);
+			break;
 		case OPT_PROLIF: o->prolif_set = optarg; break;
 		case OPT_APOP: o->apop_set = optarg; break;
 		case OPT_MIN_COUNTS: dst = &o->qc.min_counts; break;

@@ -77,7 +77,7 @@ run_expect "constant genes" 2 "all 100 genes are constant across the 200 cells" 
 run_expect "day left without cells" 2 "day 9 has no cells left after the QC filters \(--min-counts 40" "$O.b.h5ad" \
 	"$N" "$WORK/loneday.h5ad" --min-counts 40 -o "$O.b.h5ad"
 printf 'proliferation\tcc\tGene031\nbroken line without tabs\n' >"$WORK/bad.gmt"
-run_expect "malformed .gmt line" 2 "bad.gmt: line 2: a .gmt line needs a set name, a description and at least one gene" \
+run_expect "malformed .gmt line" 2 "bad.gmt: line 2: a .gmt line needs a set name, a description and at least one member" \
 	"$O.b.h5ad" "$N" "$C" --gene-sets "$WORK/bad.gmt" -o "$O.b.h5ad"
 printf 'proliferation\tcc\tNOPE1\tNOPE2\napoptosis\ta\tGene046\n' >"$WORK/unknown.gmt"
 run_expect "set without known genes" 2 "none of the 2 genes of set 'proliferation' is a gene of the data" "$O.b.h5ad" \

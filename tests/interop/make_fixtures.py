@@ -11,6 +11,10 @@ Otherwise writes into OUTDIR:
   ad011_style.h5ad                         the anndata 0.10/0.11 layout written with h5py: string-array,
                                            nullable-integer, nullable-boolean, nullable-string-array, int16
                                            codes, no X, int64 sparse indices, a 'null' uns element
+  ad07_style.h5ad                          the anndata 0.7 layout written with h5py: dataframe 0.1.0, categorical
+                                           codes referencing __categories/<col>, unmarked arrays and uns
+  ad05_style.h5ad                          the anndata < 0.7 layout written with h5py: compound obs/var/obsm,
+                                           fixed-length strings, uns/<col>_categories, h5sparse_format X, raw.X
   tenx_v3.h5                               Cell Ranger 3.0: int32 data, int64 indices/indptr, int32 shape,
                                            fixed-length NUL-padded strings, shuffle + gzip chunks
   tenx_v2.h5                               Cell Ranger 2 (PyTables): a genome group, NUL-terminated strings
@@ -194,6 +198,159 @@ def write_ad011():
                 "weights": {"type": "array", "is_int": True, "shape": [2, 2], "values": [1, 2, 3, 4]}}}}},
     }
     save(name, "h5ad", expected, warning="/uns/nothing")
+
+
+# ---- anndata 0.7 and anndata < 0.7 layouts, by hand from the documented layouts ----
+# (FORMATS-REFERENCE.md section 3; anndata 0.7.8's _io/h5ad.py, anndata's compat readers).  Debian ships only
+# anndata 0.8, so these are written with h5py; anndata 0.8 still reads both, and its reading is checked against
+# the hand-written expectation below before the fixture is used.
+
+OLD_CELLS = ["AAAC-1", "AAAG-1", "AAAT-1", "AACA-1", "AACC-1", "AACG-1"]
+OLD_GENES = ["Gene0", "Gene1", "Gene2", "Gene3"]
+OLD_X = np.array([[1, 0, 2, 0], [0, 0, 0, 3], [4, 5, 0, 0], [0, 0, 0, 0], [0, 6, 0, 7], [8, 0, 0, 1]],
+                 dtype=np.float32)
+OLD_TYPES = ["T", "B", "NK"]
+OLD_CODES = np.array([0, 1, 2, 0, -1, 1], dtype=np.int8)
+OLD_DEPTH = np.array([1.5, 2.25, np.nan, 4.0, 5.5, 6.0])
+OLD_PCA = np.arange(12, dtype=np.float64).reshape(6, 2) / 4
+
+
+def old_expected(obs_cols, var_cols, uns, index_name="_index"):
+    return {"n_obs": 6, "n_var": 4, "X": OLD_X.astype(np.float64).tolist(),
+            "obs": {"index_name": index_name, "index": OLD_CELLS, "columns": obs_cols},
+            "var": {"index_name": index_name, "index": OLD_GENES, "columns": var_cols},
+            "obsm": {"X_pca": OLD_PCA.tolist()}, "varm": {}, "layers": {}, "uns": uns}
+
+
+def type_col():
+    return {"name": "cell_type", "type": "categorical", "ordered": False, "categories": OLD_TYPES,
+            "values": [None if c < 0 else OLD_TYPES[c] for c in OLD_CODES]}
+
+
+def check_with_anndata(name, expected, drop=()):
+    """anndata 0.8 reads the fixture as we expect (its own reader of the old layouts agrees)."""
+    import warnings
+
+    import anndata
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = canon.from_anndata(anndata.read_h5ad(os.path.join(out, name)))
+    exp = json.loads(json.dumps(expected, default=canon.to_json))
+    for k in drop:
+        exp.pop(k, None), got.pop(k, None)
+    errs = canon.compare(exp, json.loads(json.dumps(got, default=canon.to_json)))
+    if errs:
+        raise SystemExit(f"{name}: anndata reads the fixture otherwise than expected:\n  " + "\n  ".join(errs))
+
+
+def write_ad07():
+    """anndata 0.7.x: no encoding attributes but on sparse groups and dataframes (dataframe 0.1.0);
+    categorical codes with an object reference to __categories/<col>."""
+    name = "ad07_style.h5ad"
+    sdt = h5py.string_dtype("utf-8")
+    X = sp.csr_matrix(OLD_X)
+    with h5py.File(os.path.join(out, name), "w") as f:
+        obs = f.create_group("obs")
+        enc(obs, "dataframe", "0.1.0")
+        obs.attrs["_index"] = "_index"
+        obs.attrs["column-order"] = ["cell_type", "depth", "batch", "n_genes"]
+        obs.create_dataset("_index", data=np.array(OLD_CELLS, dtype=object), dtype=sdt)
+        cats = obs.create_group("__categories")
+        cd = cats.create_dataset("cell_type", data=np.array(OLD_TYPES, dtype=object), dtype=sdt)
+        cd.attrs["ordered"] = False
+        col = obs.create_dataset("cell_type", data=OLD_CODES)
+        col.attrs["categories"] = cd.ref
+        obs.create_dataset("depth", data=OLD_DEPTH)
+        obs.create_dataset("batch", data=np.array(["b1", "b2", "b1", "b2", "b1", "b\u00e9"], dtype=object),
+                           dtype=sdt)
+        obs.create_dataset("n_genes", data=np.array([2, 1, 2, 0, 2, 2], dtype=np.int32))
+        var = f.create_group("var")
+        enc(var, "dataframe", "0.1.0")
+        var.attrs["_index"] = "_index"
+        var.attrs["column-order"] = ["gene_symbol"]
+        var.create_dataset("_index", data=np.array(OLD_GENES, dtype=object), dtype=sdt)
+        var.create_dataset("gene_symbol", data=np.array(["A", "B", "C", "D"], dtype=object), dtype=sdt)
+        g = f.create_group("X")
+        enc(g, "csr_matrix", "0.1.0")
+        g.attrs["shape"] = np.array(X.shape)
+        g.create_dataset("data", data=X.data)
+        g.create_dataset("indices", data=X.indices)
+        g.create_dataset("indptr", data=X.indptr)
+        f.create_group("obsm").create_dataset("X_pca", data=OLD_PCA)
+        f.create_group("varm")
+        f.create_group("layers")
+        u = f.create_group("uns")
+        u.create_dataset("n_pcs", data=np.int64(2))
+        u.create_dataset("method", data="wot \u00e9", dtype=sdt)
+        u.create_group("params").create_dataset("epsilon", data=np.float64(0.05))
+    expected = old_expected(
+        [type_col(), {"name": "depth", "type": "float", "values": [None if np.isnan(v) else v for v in OLD_DEPTH]},
+         {"name": "batch", "type": "string", "values": ["b1", "b2", "b1", "b2", "b1", "b\u00e9"]},
+         {"name": "n_genes", "type": "int", "values": [2, 1, 2, 0, 2, 2]}],
+        [{"name": "gene_symbol", "type": "string", "values": ["A", "B", "C", "D"]}],
+        {"type": "dict", "children": {
+            "n_pcs": {"type": "num", "is_int": True, "value": 2},
+            "method": {"type": "str", "value": "wot \u00e9"},
+            "params": {"type": "dict", "children": {"epsilon": {"type": "num", "is_int": False, "value": 0.05}}}}})
+    check_with_anndata(name, expected)
+    save(name, "h5ad", expected)
+
+
+def write_ad05():
+    """anndata < 0.7 (observed v0.5.0): obs, var, obsm as compound datasets, fixed-length strings, codes with
+    labels in uns/<col>_categories, X with h5sparse_format / h5sparse_shape, raw at the root."""
+    name = "ad05_style.h5ad"
+    n, m = OLD_X.shape
+    X = sp.csr_matrix(OLD_X)
+    obs = np.zeros(n, dtype=[("index", "S6"), ("cell_type", "i1"), ("depth", "f8"), ("batch", "S3"),
+                             ("is_doublet", "?"), ("n_genes", "i4")])
+    obs["index"] = [c.encode() for c in OLD_CELLS]
+    obs["cell_type"] = OLD_CODES
+    obs["depth"] = OLD_DEPTH
+    obs["batch"] = [b.encode() for b in ["b1", "b2", "b1", "b2", "b1", "b3"]]
+    obs["is_doublet"] = [False, True, False, False, True, False]
+    obs["n_genes"] = [2, 1, 2, 0, 2, 2]
+    var = np.zeros(m, dtype=[("index", "S5"), ("gene_symbol", "S1"), ("module", "i2")])
+    var["index"] = [g.encode() for g in OLD_GENES]
+    var["gene_symbol"] = [b"A", b"B", b"C", b"D"]
+    var["module"] = [1, 0, 1, 0]  # labels in uns/module_categories
+    obsm = np.zeros(n, dtype=[("X_pca", "f8", (2,)), ("X_tsne", "f4", (2,)), ("size", "f8")])
+    obsm["X_pca"] = OLD_PCA
+    obsm["X_tsne"] = OLD_PCA[:, ::-1] * 2
+    obsm["size"] = np.arange(n) + 0.5
+    with h5py.File(os.path.join(out, name), "w") as f:
+        g = f.create_group("X")
+        g.attrs["h5sparse_format"] = np.bytes_(b"csr")
+        g.attrs["h5sparse_shape"] = np.array([n, m])
+        g.create_dataset("data", data=X.data)
+        g.create_dataset("indices", data=X.indices)
+        g.create_dataset("indptr", data=X.indptr)
+        f.create_dataset("obs", data=obs)
+        f.create_dataset("var", data=var)
+        f.create_dataset("obsm", data=obsm)
+        f.create_dataset("raw.X", data=OLD_X)
+        u = f.create_group("uns")
+        u.create_dataset("cell_type_categories", data=np.array([t.encode() for t in OLD_TYPES]))
+        u.create_dataset("module_categories", data=np.array([b"cc", b"apoptosis"]))
+        u.create_dataset("n_pcs", data=np.array([2]))
+        u.create_dataset("title", data=np.array([b"old run"]))  # 1-D, as anndata 0.8 reads old strings
+    modules = ["apoptosis", "cc", "apoptosis", "cc"]
+    expected = old_expected(
+        [type_col(), {"name": "depth", "type": "float", "values": [None if np.isnan(v) else v for v in OLD_DEPTH]},
+         {"name": "batch", "type": "string", "values": ["b1", "b2", "b1", "b2", "b1", "b3"]},
+         {"name": "is_doublet", "type": "bool", "values": [False, True, False, False, True, False]},
+         {"name": "n_genes", "type": "int", "values": [2, 1, 2, 0, 2, 2]}],
+        [{"name": "gene_symbol", "type": "string", "values": ["A", "B", "C", "D"]},
+         {"name": "module", "type": "categorical", "ordered": False, "categories": ["cc", "apoptosis"],
+          "values": modules}],
+        {"type": "dict", "children": {
+            "n_pcs": {"type": "array", "is_int": True, "shape": [1], "values": [2]},
+            "title": {"type": "str", "value": "old run"}}}, index_name="index")
+    expected["obsm"]["X_tsne"] = (OLD_PCA[:, ::-1] * 2).tolist()
+    expected["obsm"]["size"] = (np.arange(n) + 0.5).reshape(n, 1).tolist()
+    # anndata reads the compound obsm as a record array, which canon leaves out: compare the rest
+    check_with_anndata(name, expected, drop=("obsm",))
+    save(name, "h5ad", expected)
 
 
 # ---- 10x Genomics ----
@@ -390,6 +547,8 @@ def main():
         return
     write_anndata()
     write_ad011()
+    write_ad07()
+    write_ad05()
     write_tenx_v3()
     write_tenx_v2()
     write_loom3()

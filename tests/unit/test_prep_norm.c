@@ -376,10 +376,10 @@ Test(prep, gmt_read)
 	const char *bad[][2] = {
 		{ "s1\td\tGene001\ns2 only-name\n", "line 2: a .gmt line needs a set name" },
 		{ "s1\td\tGene001\n\ns3\tdesc\n", "line 3: a .gmt line needs" },
-		{ "\td\tGene001\n", "line 1: empty gene-set name" },
-		{ "s1\td\tGene001\nS1\td\tGene002\n", "line 2: gene set 'S1' is defined twice" },
-		{ "s1\td\t\t\n", "line 1: gene set 's1' lists no genes" },
-		{ "# only a comment\n", "no gene sets" },
+		{ "\td\tGene001\n", "line 1: empty set name" },
+		{ "s1\td\tGene001\nS1\td\tGene002\n", "line 2: set 'S1' is defined twice" },
+		{ "s1\td\t\t\n", "line 1: set 's1' has no members" },
+		{ "# only a comment\n", "no members (a .grp file" }, /* no tab: read as .grp */
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		char *tmp = write_tmp(bad[i][0]);

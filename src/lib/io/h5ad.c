@@ -23,6 +23,8 @@ static int enc_type(hid_t obj, char **type, scuot_err *e)
 
 static int is(const char *s, const char *t) { return s && strcmp(s, t) == 0; }
 
+static int is_compound(hid_t d);
+
 /* Open a dataframe group and name its index dataset (new string). */
 static hid_t df_open(hid_t f, const char *name, char **idx, scuot_err *e)
 {
@@ -33,11 +35,6 @@ static hid_t df_open(hid_t f, const char *name, char **idx, scuot_err *e)
 	if (t == 0)
 		return scuot_h5_err(e, SCUOT_EINPUT, f, name,
 		                    "missing; an AnnData file holds obs and var dataframes");
-	if (t == H5I_DATASET)
-		return scuot_h5_err(
-		    e, SCUOT_EINPUT, f, name,
-		    "is a compound dataset (anndata < 0.7 layout); rewrite "
-		    "the file with anndata >= 0.8 (adata = anndata.read_h5ad(path); adata.write(path))");
 	if ((g = scuot_h5_gopen(f, name, e)) < 0)
 		return g;
 	if (enc_type(g, &et, e))
@@ -60,13 +57,26 @@ fail:
 	return e ? e->code : SCUOT_EINPUT;
 }
 
-/* Number of rows of dataframe name (length of its index). */
-static int df_nrows(hid_t f, const char *name, int64_t *n, scuot_err *e)
+/* Number of rows of dataframe name (length of its index, or records of an anndata < 0.7 compound
+ * dataset; *legacy is then set). */
+static int df_nrows(hid_t f, const char *name, int64_t *n, int *legacy, scuot_err *e)
 {
 	char *idx = NULL;
-	hid_t g = df_open(f, name, &idx, e), d = -1;
+	hid_t g, d = -1;
 	int ret;
-	if (g < 0)
+	if (scuot_h5_objtype(f, name) == H5I_DATASET) {
+		if ((d = scuot_h5_dopen(f, name, e)) < 0)
+			return (int)d;
+		if (!is_compound(d))
+			ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL,
+			                   "is a dataset but not a compound one (anndata < 0.7 "
+			                   "layout) nor a dataframe group");
+		else if (!(ret = scuot_h5_len(d, n, e)) && legacy)
+			*legacy = 1;
+		H5Dclose(d);
+		return ret;
+	}
+	if ((g = df_open(f, name, &idx, e)) < 0)
 		return (int)g;
 	if ((d = scuot_h5_dopen(g, idx, e)) < 0)
 		ret = (int)d;
@@ -488,10 +498,366 @@ static void warn_skip(hid_t loc, const char *name, const char *why)
 	                  scuot_h5_path(loc, name, path, sizeof path), why);
 }
 
+/* ---- anndata < 0.7: obs, var, obsm as compound datasets ---- */
+/* One record per row; the first field is the index; strings are fixed-length (anndata 0.5/0.6
+ * _to_dict_fixed_width_arrays, read back by anndata's read_dataframe_legacy).  Categorical columns hold
+ * codes whose labels sit in uns/<column>_categories (anndata's _clean_uns). */
+
+/* 1 if d is a dataset of compound type. */
+static int is_compound(hid_t d)
+{
+	hid_t t = H5Dget_type(d);
+	int r = t >= 0 && H5Tget_class(t) == H5T_COMPOUND;
+	scuot_h5_close(t);
+	return r;
+}
+
+/* Field idx of compound dataset d (n records) read in memory type mt into buf. */
+static int read_field(hid_t d, const char *fname, hid_t mt, void *buf, scuot_err *e)
+{
+	hid_t ct = H5Tcreate(H5T_COMPOUND, H5Tget_size(mt));
+	int ret = 0;
+	if (ct < 0 || H5Tinsert(ct, fname, 0, mt) < 0 ||
+	    H5Dread(d, ct, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+		ret = scuot_h5_errh(e, SCUOT_EINPUT, d, NULL, "cannot read field '%s'", fname);
+	scuot_h5_close(ct);
+	return ret;
+}
+
+/* String field (fixed-length, any padding, or variable-length) into n new strings. */
+static int read_str_field(hid_t d, const char *fname, hid_t ft, int64_t n, char **out, scuot_err *e)
+{
+	int ret = 0;
+	if (H5Tis_variable_str(ft) > 0) {
+		hid_t mt = H5Tcopy(H5T_C_S1);
+		char **p = scuot_alloc((size_t)(n ? n : 1), sizeof *p, 1, "strings", e);
+		if (mt < 0 || H5Tset_size(mt, H5T_VARIABLE) < 0 || H5Tset_cset(mt, H5Tget_cset(ft)) < 0 ||
+		    !p) {
+			scuot_h5_close(mt);
+			free(p);
+			return p   ? scuot_h5_errh(e, SCUOT_EINPUT, d, NULL, "field '%s'", fname)
+			       : e ? e->code
+			           : SCUOT_ENOMEM;
+		}
+		if (!(ret = read_field(d, fname, mt, p, e)))
+			for (int64_t r = 0; r < n && !ret; r++)
+				if (!(out[r] = scuot_strdup(p[r] ? p[r] : "", e)))
+					ret = e ? e->code : SCUOT_ENOMEM;
+		if (!ret || p[0]) {
+			hid_t sp = H5Screate_simple(1, (hsize_t[]){ (hsize_t)n }, NULL);
+			H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, p);
+			scuot_h5_close(sp);
+		}
+		free(p);
+		H5Tclose(mt);
+		return ret;
+	}
+	size_t w = H5Tget_size(ft);
+	hid_t mt = H5Tcopy(ft);
+	char *buf = scuot_alloc((size_t)(n ? n : 1), w, 0, "strings", e);
+	if (mt < 0 || !buf) {
+		scuot_h5_close(mt);
+		free(buf);
+		return buf ? scuot_h5_errh(e, SCUOT_EINPUT, d, NULL, "field '%s'", fname)
+		       : e ? e->code
+		           : SCUOT_ENOMEM;
+	}
+	if (!(ret = read_field(d, fname, mt, buf, e)))
+		for (int64_t r = 0; r < n && !ret; r++) {
+			const char *c = buf + (size_t)r * w;
+			size_t len = strnlen(c, w);
+			if (H5Tget_strpad(ft) == H5T_STR_SPACEPAD)
+				while (len > 0 && c[len - 1] == ' ')
+					len--;
+			if (!(out[r] = scuot_alloc(len + 1, 1, 0, "string", e)))
+				ret = e ? e->code : SCUOT_ENOMEM;
+			else
+				memcpy(out[r], c, len), out[r][len] = 0;
+		}
+	free(buf);
+	H5Tclose(mt);
+	return ret;
+}
+
+/* Categories of column name from uns/<name>_categories, when the file has them: new strings. */
+static int legacy_categories(hid_t f, const char *name, char ***cats, int64_t *ncat, scuot_err *e)
+{
+	char path[1024];
+	hid_t d;
+	int ret;
+	*cats = NULL, *ncat = 0;
+	snprintf(path, sizeof path, "uns/%s_categories", name);
+	if (strlen(name) > 900 || scuot_h5_objtype(f, path) != H5I_DATASET)
+		return 0;
+	if ((d = scuot_h5_dopen(f, path, e)) < 0)
+		return (int)d;
+	ret = scuot_h5_read_text(d, cats, ncat, e);
+	H5Dclose(d);
+	return ret;
+}
+
+/* Dataframe stored as the compound dataset d of n records (anndata < 0.7) into df. */
+static int read_df_compound(hid_t f, hid_t d, int64_t n, scuot_df *df, scuot_err *e)
+{
+	hid_t ft = H5Dget_type(d), mt = -1;
+	int nm = ft >= 0 ? H5Tget_nmembers(ft) : -1, ret = 0;
+	char *fname = NULL, **labels = NULL, **cats = NULL;
+	int64_t ncat = 0, len;
+	if (nm < 1) {
+		ret = scuot_h5_errh(e, SCUOT_EINPUT, d, NULL,
+		                    "a compound dataframe needs at least the index field");
+		goto done;
+	}
+	if ((ret = scuot_h5_len(d, &len, e)))
+		goto done;
+	if (len != n) {
+		ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "has %lld records, expected %lld",
+		                   (long long)len, (long long)n);
+		goto done;
+	}
+	scuot_df_clear(df);
+	df->n = n;
+	for (int k = 0; k < nm && !ret; k++) {
+		scuot_col *c = NULL;
+		free(fname);
+		scuot_h5_close(mt), mt = -1;
+		if (!(fname = H5Tget_member_name(ft, (unsigned)k)) ||
+		    (mt = H5Tget_member_type(ft, (unsigned)k)) < 0) {
+			ret = scuot_h5_errh(e, SCUOT_EINPUT, d, NULL, "cannot read field %d", k);
+			break;
+		}
+		int kind = scuot_h5_type_kind(mt);
+		if (k == 0) { /* the index: any strings or numbers as text */
+			if (!(labels = scuot_alloc((size_t)(n ? n : 1), sizeof *labels, 1, "index", e))) {
+				ret = e ? e->code : SCUOT_ENOMEM;
+			} else if (kind == SCUOT_H5_STR) {
+				ret = read_str_field(d, fname, mt, n, labels, e);
+			} else if (kind == SCUOT_H5_INT) {
+				int64_t *v = scuot_alloc((size_t)(n ? n : 1), sizeof *v, 0, "index", e);
+				if (!v || (ret = read_field(d, fname, H5T_NATIVE_INT64, v, e))) {
+					ret = v ? ret : e ? e->code : SCUOT_ENOMEM;
+				} else {
+					char b[32];
+					for (int64_t r = 0; r < n && !ret; r++) {
+						snprintf(b, sizeof b, "%lld", (long long)v[r]);
+						if (!(labels[r] = scuot_strdup(b, e)))
+							ret = e ? e->code : SCUOT_ENOMEM;
+					}
+				}
+				free(v);
+			} else {
+				ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL,
+				                   "index field '%s' holds neither strings nor "
+				                   "integers",
+				                   fname);
+			}
+			if (!ret && !(ret = scuot_df_set_index(df, labels, n, e)))
+				labels = NULL;
+			/* the index keeps the field's name, as anndata's read_dataframe_legacy (set_index) */
+			if (!ret && strcmp(fname, "_index") && !(df->index_name = scuot_strdup(fname, e)))
+				ret = e ? e->code : SCUOT_ENOMEM;
+			continue;
+		}
+		switch (kind) {
+		case SCUOT_H5_STR:
+			if ((c = scuot_df_add(df, fname, SCUOT_COL_STRING, e)))
+				ret = read_str_field(d, fname, mt, n, c->s, e);
+			break;
+		case SCUOT_H5_INT:
+			if ((ret = legacy_categories(f, fname, &cats, &ncat, e)))
+				break;
+			if (cats) {
+				/* labels in uns: categorical when every code fits (anndata's _clean_uns) */
+				int32_t *codes =
+				        scuot_alloc((size_t)(n ? n : 1), sizeof *codes, 0, "codes", e);
+				int fits = codes && !(ret = read_field(d, fname, H5T_NATIVE_INT32, codes, e)),
+				    done = !fits;
+				for (int64_t r = 0; fits && r < n; r++)
+					fits = codes[r] >= -1 && codes[r] < ncat;
+				if (fits) {
+					done = 1;
+					if ((c = scuot_df_add(df, fname, SCUOT_COL_CATEGORICAL, e))) {
+						free(c->codes);
+						c->codes = codes, codes = NULL;
+						c->cats = cats, c->ncat = ncat, cats = NULL, ncat = 0;
+					}
+				}
+				free(codes);
+				scuot_strs_free(cats, ncat), cats = NULL, ncat = 0;
+				if (done)
+					break;
+			}
+			if ((c = scuot_df_add(df, fname, SCUOT_COL_INT, e)))
+				ret = read_field(d, fname, H5T_NATIVE_INT64, c->i, e);
+			break;
+		case SCUOT_H5_FLOAT:
+			if ((c = scuot_df_add(df, fname, SCUOT_COL_FLOAT, e)))
+				ret = read_field(d, fname, H5T_NATIVE_DOUBLE, c->f, e);
+			break;
+		case SCUOT_H5_BOOL:
+			if (H5Tget_size(mt) != 1) {
+				ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL,
+				                   "bool field '%s' is not one byte", fname);
+			} else if ((c = scuot_df_add(df, fname, SCUOT_COL_BOOL, e)) &&
+			           !(ret = read_field(d, fname, mt, c->b, e))) {
+				for (int64_t r = 0; r < n; r++)
+					c->b[r] = c->b[r] != 0;
+			}
+			break;
+		default:
+			ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL,
+			                   "field '%s' is neither numbers, bools nor strings", fname);
+			continue;
+		}
+		if (!c && !ret)
+			ret = e ? e->code : SCUOT_ENOMEM;
+	}
+done:
+	if (fname)
+		H5free_memory(fname);
+	scuot_strs_free(labels, labels ? n : 0);
+	scuot_strs_free(cats, ncat);
+	scuot_h5_close(mt);
+	scuot_h5_close(ft);
+	return ret;
+}
+
+/* obsm / varm stored as one compound dataset of rows records (anndata < 0.7): each numeric field (an array
+ * of k values, or one value) becomes a rows x k entry. */
+static int read_dense_map_compound(hid_t f, const char *gname, int64_t rows, scuot_named_mat **arr, int *cnt,
+                                   scuot_err *e)
+{
+	hid_t d = scuot_h5_dopen(f, gname, e), ft = -1, mt = -1, bt = -1, at = -1;
+	int nm, ret = 0;
+	int64_t len;
+	char *fname = NULL;
+	if (d < 0)
+		return (int)d;
+	if ((ret = scuot_h5_len(d, &len, e)))
+		goto done;
+	if (len != rows) {
+		ret = scuot_h5_err(e, SCUOT_EINPUT, d, NULL, "has %lld records, expected %lld",
+		                   (long long)len, (long long)rows);
+		goto done;
+	}
+	ft = H5Dget_type(d);
+	nm = ft >= 0 ? H5Tget_nmembers(ft) : 0;
+	for (int k = 0; k < nm && !ret; k++) {
+		hsize_t dims[SCUOT_H5_MAXRANK];
+		int64_t width = 1;
+		if (fname)
+			H5free_memory(fname);
+		scuot_h5_close(mt), scuot_h5_close(bt), scuot_h5_close(at);
+		mt = bt = at = -1;
+		if (!(fname = H5Tget_member_name(ft, (unsigned)k)) ||
+		    (mt = H5Tget_member_type(ft, (unsigned)k)) < 0) {
+			ret = scuot_h5_errh(e, SCUOT_EINPUT, d, NULL, "cannot read field %d", k);
+			break;
+		}
+		bt = H5Tget_class(mt) == H5T_ARRAY ? H5Tget_super(mt) : H5Tcopy(mt);
+		int kind = scuot_h5_type_kind(bt), rank = 0;
+		if (H5Tget_class(mt) == H5T_ARRAY) {
+			rank = H5Tget_array_ndims(mt);
+			if (rank != 1 || H5Tget_array_dims2(mt, dims) < 0)
+				kind = SCUOT_H5_OTHER;
+			else
+				width = (int64_t)dims[0];
+		}
+		if (kind != SCUOT_H5_INT && kind != SCUOT_H5_FLOAT) {
+			warn_skip(d, fname,
+			          "not a numeric field (only numbers or 1-D arrays of numbers are read)");
+			continue;
+		}
+		scuot_mat *m = scuot_mat_new(rows, width, e);
+		if (!m) {
+			ret = e ? e->code : SCUOT_ENOMEM;
+			break;
+		}
+		if (rank)
+			at = H5Tarray_create2(H5T_NATIVE_DOUBLE, 1, dims);
+		if ((rank && at < 0) ||
+		    (ret = read_field(d, fname, rank ? at : H5T_NATIVE_DOUBLE, m->data, e))) {
+			ret = ret ? ret : scuot_h5_errh(e, SCUOT_EINPUT, d, NULL, "field '%s'", fname);
+			scuot_mat_free(m);
+			break;
+		}
+		scuot_named_mat *t = scuot_realloc(*arr, (size_t)*cnt + 1, sizeof *t, gname, e);
+		char *key = t ? scuot_strdup(fname, e) : NULL;
+		if (t)
+			*arr = t;
+		if (!key) {
+			scuot_mat_free(m);
+			ret = e ? e->code : SCUOT_ENOMEM;
+		} else {
+			(*arr)[*cnt].key = key;
+			(*arr)[(*cnt)++].m = m;
+		}
+	}
+done:
+	if (fname)
+		H5free_memory(fname);
+	scuot_h5_close(mt);
+	scuot_h5_close(bt);
+	scuot_h5_close(at);
+	scuot_h5_close(ft);
+	H5Dclose(d);
+	return ret;
+}
+
+/* Dataframe name: a group (anndata >= 0.7) or a compound dataset (before). */
+static int read_df_any(hid_t f, const char *name, int64_t n, scuot_df *df, scuot_err *e)
+{
+	hid_t d;
+	int ret;
+	if (scuot_h5_objtype(f, name) != H5I_DATASET)
+		return read_df(f, name, n, df, e);
+	if ((d = scuot_h5_dopen(f, name, e)) < 0)
+		return (int)d;
+	ret = read_df_compound(f, d, n, df, e);
+	H5Dclose(d);
+	return ret;
+}
+
+/* Drop uns/<col>_categories entries that became the categories of a column (anndata's _clean_uns). */
+static void legacy_clean_uns(scuot_adata *a)
+{
+	const scuot_df *dfs[2] = { &a->obs, &a->var };
+	scuot_uns *u = &a->uns;
+	for (int k = 0; k < u->nchild;) {
+		const char *key = u->child[k].key;
+		size_t n = strlen(key), m = strlen("_categories");
+		int used = 0;
+		if (n > m && strcmp(key + n - m, "_categories") == 0)
+			for (int t = 0; t < 2 && !used; t++)
+				for (int j = 0; j < dfs[t]->ncol && !used; j++)
+					used = dfs[t]->cols[j].type == SCUOT_COL_CATEGORICAL &&
+					       strlen(dfs[t]->cols[j].name) == n - m &&
+					       strncmp(dfs[t]->cols[j].name, key, n - m) == 0;
+		if (!used) {
+			k++;
+			continue;
+		}
+		scuot_uns_clear(&u->child[k]);
+		memmove(&u->child[k], &u->child[k + 1], (size_t)(u->nchild - k - 1) * sizeof *u->child);
+		u->nchild--;
+	}
+}
+
 /* Dense entries of obsm or varm (rows each) appended to *arr; other kinds are skipped with a warning. */
 static int read_dense_map(hid_t f, const char *gname, int64_t rows, scuot_named_mat **arr, int *cnt,
                           scuot_err *e)
 {
+	if (scuot_h5_objtype(f, gname) == H5I_DATASET) {
+		hid_t d = scuot_h5_dopen(f, gname, e);
+		int c = d >= 0 && is_compound(d);
+		scuot_h5_close(d);
+		if (d < 0)
+			return (int)d;
+		if (c)
+			return read_dense_map_compound(f, gname, rows, arr, cnt, e);
+		warn_skip(f, gname, "a dataset where a group of arrays was expected");
+		return 0;
+	}
 	char **keys = NULL, *et = NULL, why[256];
 	int64_t nk = 0, dims[SCUOT_H5_MAXRANK];
 	hid_t g = -1, d = -1;
@@ -576,6 +942,15 @@ static int read_layers(hid_t f, scuot_adata *a, scuot_err *e)
 	return ret;
 }
 
+/* 1 if dataset d holds variable-length strings. */
+static int is_vlen_str(hid_t d)
+{
+	hid_t t = H5Dget_type(d);
+	int r = t >= 0 && H5Tis_variable_str(t) > 0;
+	scuot_h5_close(t);
+	return r;
+}
+
 /* One uns dataset into a new child of node (or a warning and nothing). */
 static int read_uns_dataset(hid_t g, const char *key, scuot_uns *node, scuot_err *e)
 {
@@ -604,7 +979,9 @@ static int read_uns_dataset(hid_t g, const char *key, scuot_uns *node, scuot_err
 		warn_skip(g, key, why);
 		goto done;
 	}
-	if (kind == SCUOT_H5_STR && rank == 0) {
+	/* unmarked one-element arrays of fixed-length strings are strings (anndata < 0.8 read_dataset) */
+	int old_str = !et && kind == SCUOT_H5_STR && rank == 1 && dims[0] == 1 && !is_vlen_str(d);
+	if (kind == SCUOT_H5_STR && (rank == 0 || old_str)) {
 		if ((ret = scuot_h5_read_strs(d, &s, &ns, e)))
 			goto done;
 		if (!(u = scuot_uns_add(node, key, SCUOT_UNS_STR, e)))
@@ -683,14 +1060,18 @@ static int read_uns(hid_t g, scuot_uns *node, int depth, scuot_err *e)
 /* Say which elements a full read leaves out (scuot keeps no raw, obsp or varp), so nothing goes silently. */
 static void note_unread(hid_t f)
 {
-	static const char *const groups[] = { "raw", "obsp", "varp" };
+	static const char *const groups[] = { "raw", "obsp", "varp", "raw.X", "raw.var", "raw.varm" };
 	char file[512];
 	for (size_t k = 0; k < sizeof groups / sizeof *groups; k++) {
 		H5G_info_t info;
 		hid_t g;
+		if (k >= 3 && scuot_h5_objtype(f, groups[k])) /* anndata < 0.7 keeps raw at the root */
+			scuot_log_info(
+			        "%s: /%s is not read: scuot keeps X, layers, obs, var, obsm, varm and uns",
+			        scuot_h5_file(f, file, sizeof file), groups[k]);
 		if (scuot_h5_objtype(f, groups[k]) != H5I_GROUP || (g = H5Gopen2(f, groups[k], H5P_DEFAULT)) < 0)
 			continue;
-		if (H5Gget_info(g, &info) >= 0 && info.nlinks > 0)
+		if (k < 3 && H5Gget_info(g, &info) >= 0 && info.nlinks > 0)
 			scuot_log_info("%s: /%s (%llu element%s) is not read: scuot keeps X, layers, obs, var, obsm, "
 			               "varm and uns", scuot_h5_file(f, file, sizeof file), groups[k],
 			               (unsigned long long)info.nlinks, info.nlinks == 1 ? "" : "s");
@@ -704,7 +1085,7 @@ static int read_file(hid_t f, unsigned parts, scuot_adata **out, scuot_err *e)
 	char *et = NULL;
 	int64_t n_obs, n_var;
 	scuot_adata *a = NULL;
-	int ret, unknown;
+	int ret, unknown, legacy = 0;
 	*out = NULL;
 	if ((ret = enc_type(f, &et, e)))
 		goto done;
@@ -713,15 +1094,21 @@ static int read_file(hid_t f, unsigned parts, scuot_adata **out, scuot_err *e)
 		                   "encoding-type is '%s', not 'anndata': not an h5ad file", et);
 		goto done;
 	}
-	if ((ret = df_nrows(f, "obs", &n_obs, e)) || (ret = df_nrows(f, "var", &n_var, e)))
+	if ((ret = df_nrows(f, "obs", &n_obs, &legacy, e)) || (ret = df_nrows(f, "var", &n_var, &legacy, e)))
 		goto done;
+	if (legacy) {
+		char file[512];
+		scuot_log_info(
+		        "%s: anndata < 0.7 layout (compound obs/var datasets): read as anndata reads it",
+		        scuot_h5_file(f, file, sizeof file));
+	}
 	if (!(a = scuot_adata_new(n_obs, n_var, e))) {
 		ret = e ? e->code : SCUOT_ENOMEM;
 		goto done;
 	}
-	if ((parts & SCUOT_H5AD_OBS) && (ret = read_df(f, "obs", n_obs, &a->obs, e)))
+	if ((parts & SCUOT_H5AD_OBS) && (ret = read_df_any(f, "obs", n_obs, &a->obs, e)))
 		goto done;
-	if ((parts & SCUOT_H5AD_VAR) && (ret = read_df(f, "var", n_var, &a->var, e)))
+	if ((parts & SCUOT_H5AD_VAR) && (ret = read_df_any(f, "var", n_var, &a->var, e)))
 		goto done;
 	if ((parts & SCUOT_H5AD_X) && scuot_h5_exists(f, "X") &&
 	    (ret = read_matrix(f, "X", n_obs, n_var, &a->X, &unknown, e)))
@@ -743,6 +1130,8 @@ static int read_file(hid_t f, unsigned parts, scuot_adata **out, scuot_err *e)
 		if (ret)
 			goto done;
 	}
+	if (legacy && (parts & SCUOT_H5AD_UNS))
+		legacy_clean_uns(a);
 	if (parts == SCUOT_H5AD_ALL)
 		note_unread(f);
 	*out = a, a = NULL;
@@ -785,7 +1174,7 @@ int scuot_h5ad_read_obsm(const char *path, const char *key, scuot_mat **out, scu
 	*out = NULL;
 	if (f < 0)
 		return (int)f;
-	if ((ret = df_nrows(f, "obs", &n_obs, e)))
+	if ((ret = df_nrows(f, "obs", &n_obs, NULL, e)))
 		goto done;
 	if (scuot_h5_exists(f, "obsm") && (g = scuot_h5_gopen(f, "obsm", e)) < 0) {
 		ret = (int)g;

@@ -4,9 +4,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include "core/strmap.h"
+#include "io/h5ad.h"
 #include "io/meta.h"
+#include "io/sets.h"
+#include "io/stream.h"
+#include "io/text.h"
 
 /* Copy column src (rows picked by rows[0..n), -1 = missing) into a new obs column. */
 static int copy_col(scuot_df *obs, const scuot_col *src, const int64_t *rows, scuot_err *e)
@@ -306,4 +312,195 @@ int scuot_meta_check_numeric(const scuot_df *table, const char *col, const char 
 			                     (long long)r + 2, col, t);
 	}
 	return 0;
+}
+
+/* Length of the file part of "FILE.h5ad#COL" (0 when spec is not of that form). */
+static size_t h5ad_col_split(const char *spec)
+{
+	const char *h = strrchr(spec, '#');
+	size_t n = h ? (size_t)(h - spec) : 0;
+	return n > 5 && strncasecmp(spec + n - 5, ".h5ad", 5) == 0 && h[1] ? n : 0;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+int scuot_meta_read_table(const char *spec, const char *id_col, scuot_df *out, const char **col, int *is_text,
+                          scuot_err *e)
+{
+	size_t n = h5ad_col_split(spec);
+	scuot_adata *a = NULL;
+	char *path = NULL;
+	int ret = 0;
+	memset(out, 0, sizeof *out);
+	*col = NULL, *is_text = 0;
+	if (!n && !ends_with(spec, ".h5ad")) {
+		scuot_stream *s = scuot_stream_open(spec, e);
+		if (!s)
+			return e ? e->code : SCUOT_EINPUT;
+		*is_text = 1;
+		ret = scuot_text_read_table(s, id_col, out, e);
+		scuot_stream_close(s);
+		return ret;
+	}
+	if (!(path = scuot_strdup(spec, e)))
+		return e ? e->code : SCUOT_ENOMEM;
+	if (n)
+		path[n] = 0, *col = spec + n + 1;
+	if ((ret = scuot_h5ad_read(path, SCUOT_H5AD_OBS, &a, e)))
+		goto done;
+	if (!*col) {
+		*out = a->obs; /* every column */
+		memset(&a->obs, 0, sizeof a->obs);
+		goto done;
+	}
+	int j = scuot_df_find(&a->obs, *col);
+	if (j < 0) {
+		char cols[512] = "";
+		for (int k = 0; k < a->obs.ncol && strlen(cols) < 400; k++)
+			snprintf(cols + strlen(cols), sizeof cols - strlen(cols), "%s%s", k ? ", " : "",
+			         a->obs.cols[k].name);
+		ret = scuot_err_set(e, SCUOT_EINPUT, "%s: /obs/%s: no such column (obs columns: %s)", path,
+		                    *col, *cols ? cols : "none");
+		goto done;
+	}
+	/* the index and that one column */
+	int64_t *rows = scuot_alloc((size_t)(a->n_obs ? a->n_obs : 1), sizeof *rows, 0, "table", e);
+	if (!rows) {
+		ret = e ? e->code : SCUOT_ENOMEM;
+		goto done;
+	}
+	for (int64_t i = 0; i < a->n_obs; i++)
+		rows[i] = i;
+	out->n = a->obs.n;
+	out->index = a->obs.index, a->obs.index = NULL;
+	ret = copy_col(out, &a->obs.cols[j], rows, e);
+	free(rows);
+done:
+	if (ret)
+		scuot_df_clear(out);
+	scuot_adata_free(a);
+	free(path);
+	return ret;
+}
+
+int scuot_meta_annotate(scuot_adata *a, const scuot_df *table, const char *table_name, scuot_join_stats *st,
+                        int *replaced, scuot_err *e)
+{
+	int ret = 0;
+	int64_t *rows = NULL;
+	uint8_t *used = NULL;
+	scuot_strmap *map = scuot_strmap_index(table->index, table->n, table_name, e);
+	memset(st, 0, sizeof *st);
+	if (replaced)
+		*replaced = 0;
+	if (!map)
+		return e ? e->code : SCUOT_EINPUT;
+	rows = scuot_alloc((size_t)(a->n_obs ? a->n_obs : 1), sizeof *rows, 0, "join", e);
+	used = scuot_alloc((size_t)(table->n ? table->n : 1), 1, 1, "join", e);
+	if (!rows || !used) {
+		ret = e ? e->code : SCUOT_ENOMEM;
+		goto done;
+	}
+	for (int64_t i = 0; i < a->n_obs; i++) {
+		if ((rows[i] = scuot_strmap_get(map, a->obs.index[i])) >= 0)
+			used[rows[i]] = 1, st->matched++;
+		else if (st->cells_without++ == 0)
+			snprintf(st->first_without, sizeof st->first_without, "%s", a->obs.index[i]);
+	}
+	for (int64_t r = 0; r < table->n; r++)
+		if (!used[r] && st->table_only++ == 0)
+			snprintf(st->first_table_only, sizeof st->first_table_only, "%s", table->index[r]);
+	if (st->matched == 0) {
+		ret = scuot_err_set(
+		        e, SCUOT_EINPUT,
+		        "%s: none of its %lld ids names a cell of the matrix (table: '%s', matrix: '%s'); "
+		        "are the ids barcodes of this matrix?",
+		        table_name, (long long)table->n, table->n ? table->index[0] : "",
+		        a->n_obs ? a->obs.index[0] : "");
+		goto done;
+	}
+	for (int j = 0; j < table->ncol && !ret; j++) {
+		if (replaced && scuot_df_find(&a->obs, table->cols[j].name) >= 0)
+			(*replaced)++;
+		ret = copy_col(&a->obs, &table->cols[j], rows, e);
+	}
+done:
+	scuot_strmap_free(map);
+	free(rows);
+	free(used);
+	return ret;
+}
+
+/* List file: first field of each line, optional header "id" / "barcode". */
+static int read_id_list(const char *path, scuot_strv *ids, scuot_err *e)
+{
+	scuot_stream *s = scuot_stream_open(path, e);
+	int64_t n0 = ids->n;
+	char *line;
+	size_t len;
+	int r;
+	if (!s)
+		return e ? e->code : SCUOT_EINPUT;
+	while ((r = scuot_stream_getline(s, &line, &len, e)) == 1) {
+		size_t n = strcspn(line, "\t,");
+		if (n == 0)
+			continue;
+		if (scuot_stream_lineno(s) == 1 &&
+		    ((n == 2 && !strncmp(line, "id", n)) || (n == 7 && !strncmp(line, "barcode", n))))
+			continue;
+		if ((r = scuot_strv_push(ids, line, (int64_t)n, e)))
+			break;
+	}
+	scuot_stream_close(s);
+	if (!r && ids->n == n0)
+		r = scuot_err_set(e, SCUOT_EINPUT, "%s: no cell ids", path);
+	return r < 0 ? r : 0;
+}
+
+int scuot_meta_read_cell_ids(const char *spec, scuot_strv *ids, int *nsets, scuot_err *e)
+{
+	const char *h = strrchr(spec, '#'), *want = NULL;
+	char *path = NULL;
+	scuot_sets sets = { 0 };
+	int ret = 0;
+	*nsets = 0;
+	if (!(path = scuot_strdup(spec, e)))
+		return e ? e->code : SCUOT_ENOMEM;
+	/* FILE#SET when FILE names a set file (a '#' may also be part of a file name) */
+	if (h && h[1] && h > spec) {
+		path[h - spec] = 0;
+		if (scuot_sets_format_of(path) != SCUOT_SETS_AUTO || access(path, R_OK) == 0)
+			want = h + 1;
+		else
+			strcpy(path, spec);
+	}
+	if (!want && scuot_sets_format_of(path) == SCUOT_SETS_AUTO) {
+		ret = read_id_list(path, ids, e);
+		goto done;
+	}
+	if ((ret = scuot_sets_read(path, SCUOT_SETS_AUTO, &sets, e)))
+		goto done;
+	for (int k = 0; k < sets.n && !ret; k++) {
+		const scuot_set *s = &sets.sets[k];
+		if (want && strcasecmp(s->name, want))
+			continue;
+		for (int64_t i = 0; i < s->n && !ret; i++)
+			ret = scuot_strv_push(ids, s->members[i], -1, e);
+		(*nsets)++;
+	}
+	if (!ret && want && !*nsets) {
+		char names[512] = "";
+		for (int k = 0; k < sets.n && strlen(names) < 400; k++)
+			snprintf(names + strlen(names), sizeof names - strlen(names), "%s'%s'", k ? ", " : "",
+			         sets.sets[k].name);
+		ret = scuot_err_set(e, SCUOT_EINPUT, "%s: no set named '%s' (sets: %s)", path, want, names);
+	}
+done:
+	scuot_sets_free(&sets);
+	free(path);
+	return ret;
 }

@@ -54,6 +54,32 @@ SCUOT_EXPORT int scuot_meta_day_rows(const scuot_adata *a, const char *day_key, 
  * A requested day with no cells is SCUOT_EINPUT. */
 SCUOT_EXPORT int scuot_meta_keep_days(scuot_adata *a, const double *days, int n, int64_t *dropped, scuot_err *e);
 
+/* Read an id-keyed table named by spec into out (zeroed by the call; free with scuot_df_clear):
+ *  - "FILE.h5ad#COL": obs column COL of an AnnData file, indexed by its obs names;
+ *  - "FILE.h5ad": every obs column of that file;
+ *  - anything else: a delimited text table (plain or gzip), scuot_text_read_table with id_col.
+ * *col is set to COL (pointing into spec) for the first form, else NULL.  *is_text says whether the
+ * table came from text (its row r sits on line r + 2).  SCUOT_EINPUT naming the file: unreadable,
+ * malformed, or no obs column COL (the message lists the columns). */
+SCUOT_EXPORT int scuot_meta_read_table(const char *spec, const char *id_col, scuot_df *out, const char **col,
+                                       int *is_text, scuot_err *e);
+
+/* Join table onto a->obs keeping every cell: each table column is copied to obs (replacing a column of
+ * the same name, which is counted in *replaced when not NULL); cells absent from the table get missing
+ * values (NaN, empty string, masked integer or bool).  SCUOT_EINPUT when no id of the table names a cell.
+ * Counts go to st as for scuot_meta_join (cells_without are kept, not dropped). */
+SCUOT_EXPORT int scuot_meta_annotate(scuot_adata *a, const scuot_df *table, const char *table_name,
+                                     scuot_join_stats *st, int *replaced, scuot_err *e);
+
+/* Cell ids named by spec into ids (appended):
+ *  - "FILE#SET": the members of set SET (case-insensitive) of a set file (.gmt, .gmx, .grp, io/sets.h);
+ *  - a file named .gmt, .gmx or .grp (optionally .gz): the union of all its sets;
+ *  - anything else: a list, the first field (up to a tab or comma) of each line; a first line "id" or
+ *    "barcode" is a header and skipped.
+ * *nsets is the number of sets read (0 for a list).  SCUOT_EINPUT naming the file: unreadable, no ids,
+ * no set SET (the message lists the sets). */
+SCUOT_EXPORT int scuot_meta_read_cell_ids(const char *spec, scuot_strv *ids, int *nsets, scuot_err *e);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,14 +1,14 @@
-/* genesets.c -- gene sets from .gmt files (MSigDB's Gene Matrix Transposed format) and
+/* genesets.c -- gene sets from .gmt, .gmx or .grp files (io/sets.h) matched to the genes of the data, and
  * Waddington-OT's mean z-score of a set per cell (wot.score_gene_sets, method 'mean_z_score'). */
 #include <ctype.h>
-#include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <zlib.h>
 
 #include "core/strmap.h"
+#include "io/sets.h"
 #include "prep/prep.h"
 #include "prep/prep_internal.h"
 
@@ -20,6 +20,8 @@ void scuot_genesets_free(scuot_genesets *gs)
 		free(gs->sets[i].name);
 		free(gs->sets[i].desc);
 		free(gs->sets[i].genes);
+		if (gs->sets[i].unknown_names)
+			scuot_strs_free(gs->sets[i].unknown_names, SCUOT_GENESET_MAX_UNKNOWN);
 	}
 	free(gs->sets);
 	memset(gs, 0, sizeof *gs);
@@ -73,139 +75,60 @@ static int cmp_i32(const void *a, const void *b)
 int scuot_gmt_read(const char *path, char *const *names1, char *const *names2, int64_t ngenes,
                    scuot_genesets *out, scuot_err *e)
 {
-	gzFile fp = NULL;
-	char *line = NULL, **low1 = NULL, **low2 = NULL;
-	size_t cap = 0;
+	scuot_sets raw = { 0 };
+	char **low1 = NULL, **low2 = NULL;
 	scuot_strmap *m1 = NULL, *m2 = NULL;
-	int64_t lineno = 0;
 	int ret = 0;
 	memset(out, 0, sizeof *out);
-	if (!(fp = gzopen(path, "rb"))) {
-		ret = scuot_err_sys(e, SCUOT_EINPUT, "%s: cannot open the gene-set file", path);
-		goto done;
-	}
+	if ((ret = scuot_sets_read(path, SCUOT_SETS_AUTO, &raw, e)))
+		return ret;
 	if (!(low1 = lower_labels(names1, ngenes, e)) || !(m1 = label_map(low1, ngenes, e)) ||
-	    (names2 && (!(low2 = lower_labels(names2, ngenes, e)) || !(m2 = label_map(low2, ngenes, e))))) {
+	    (names2 && (!(low2 = lower_labels(names2, ngenes, e)) || !(m2 = label_map(low2, ngenes, e)))) ||
+	    !(out->sets = scuot_alloc((size_t)raw.n, sizeof *out->sets, 1, "gene sets", e))) {
 		ret = e->code;
 		goto done;
 	}
-	for (;;) {
-		size_t len = 0;
-		int eof = 0;
-		/* read one whole line, however long */
-		for (;;) {
-			if (cap - len < 4096) {
-				char *t = scuot_realloc(line, cap + 65536, 1, "gene-set line", e);
-				if (!t) {
-					ret = e->code;
-					goto done;
-				}
-				line = t, cap += 65536;
-			}
-			if (!gzgets(fp, line + len, (int)(cap - len))) {
-				int zerr;
-				const char *msg = gzerror(fp, &zerr);
-				if (zerr != Z_OK && zerr != Z_STREAM_END) {
-					ret = scuot_err_set(e, SCUOT_EINPUT, "%s: line %lld: read error: %s",
-					                    path, (long long)lineno + 1,
-					                    zerr == Z_ERRNO ? strerror(errno) : msg);
-					goto done;
-				}
-				eof = 1;
-				break;
-			}
-			len += strlen(line + len);
-			if (len > 0 && line[len - 1] == '\n')
-				break;
-		}
-		if (eof && len == 0)
-			break;
-		lineno++;
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = 0;
-		if (len == 0 || line[0] == '#')
-			continue;
-		if (memchr(line, 0, len) || strlen(line) != len) {
-			ret = scuot_err_set(e, SCUOT_EINPUT,
-			                    "%s: line %lld: contains a NUL byte; is this a .gmt text file?",
-			                    path, (long long)lineno);
-			goto done;
-		}
-		/* fields: name, description, genes... */
-		char *fields[2] = {NULL, NULL}, *p = line;
-		int nf = 0;
-		while (nf < 2) {
-			char *tab = strchr(p, '\t');
-			fields[nf++] = p;
-			if (!tab) {
-				p = NULL;
-				break;
-			}
-			*tab = 0;
-			p = tab + 1;
-		}
-		if (nf < 2 || !p || !*p) {
-			ret = scuot_err_set(e, SCUOT_EINPUT,
-			                    "%s: line %lld: a .gmt line needs a set name, a description and "
-			                    "at least one gene, "
-			                    "separated by tabs",
-			                    path, (long long)lineno);
-			goto done;
-		}
-		if (!*fields[0]) {
-			ret = scuot_err_set(e, SCUOT_EINPUT, "%s: line %lld: empty gene-set name", path,
-			                    (long long)lineno);
-			goto done;
-		}
-		if (scuot_genesets_find(out, fields[0])) {
-			ret = scuot_err_set(e, SCUOT_EINPUT, "%s: line %lld: gene set '%s' is defined twice",
-			                    path, (long long)lineno, fields[0]);
-			goto done;
-		}
-		if (out->n == out->m) {
-			int nm = out->m ? 2 * out->m : 16;
-			scuot_geneset *t = scuot_realloc(out->sets, (size_t)nm, sizeof *t, "gene sets", e);
-			if (!t) {
-				ret = e->code;
-				goto done;
-			}
-			out->sets = t, out->m = nm;
-		}
+	out->m = raw.n;
+	for (int i = 0; i < raw.n; i++) {
+		scuot_set *r = &raw.sets[i];
 		scuot_geneset *s = &out->sets[out->n++];
-		memset(s, 0, sizeof *s);
-		int64_t ntok = 1;
-		for (const char *c = p; *c; c++)
-			ntok += *c == '\t';
-		if (!(s->name = scuot_strdup(fields[0], e)) || !(s->desc = scuot_strdup(fields[1], e)) ||
-		    !(s->genes = scuot_alloc((size_t)ntok, sizeof *s->genes, 0, "gene set", e))) {
+		s->name = r->name, s->desc = r->desc, r->name = r->desc = NULL;
+		if (!(s->genes = scuot_alloc((size_t)r->n, sizeof *s->genes, 0, "gene set", e)) ||
+		    !(s->unknown_names = scuot_alloc(SCUOT_GENESET_MAX_UNKNOWN, sizeof *s->unknown_names, 1,
+		                                     "gene set", e))) {
 			ret = e->code;
 			goto done;
 		}
-		int64_t listed = 0, unknown = 0;
-		char *save = NULL;
-		for (char *tok = strtok_r(p, "\t", &save); tok; tok = strtok_r(NULL, "\t", &save)) {
-			while (*tok == ' ')
-				tok++;
-			size_t tl = strlen(tok);
-			while (tl > 0 && tok[tl - 1] == ' ')
-				tok[--tl] = 0;
-			if (!*tok)
-				continue;
-			for (char *c = tok; *c; c++)
+		for (int64_t k = 0; k < r->n; k++) {
+			char *tok = r->members[k], *low = scuot_strdup(tok, e);
+			if (!low) {
+				ret = e->code;
+				goto done;
+			}
+			for (char *c = low; *c; c++)
 				*c = (char)tolower((unsigned char)*c);
-			int64_t g = m2 ? scuot_strmap_get(m2, tok) : -1;
+			int64_t g = m2 ? scuot_strmap_get(m2, low) : -1;
 			if (g < 0)
-				g = scuot_strmap_get(m1, tok);
-			listed++;
-			if (g < 0)
-				unknown++;
-			else
+				g = scuot_strmap_get(m1, low);
+			free(low);
+			if (g >= 0) {
 				s->genes[s->n++] = (int32_t)g;
-		}
-		if (listed == 0) {
-			ret = scuot_err_set(e, SCUOT_EINPUT, "%s: line %lld: gene set '%s' lists no genes",
-			                    path, (long long)lineno, s->name);
-			goto done;
+				continue;
+			}
+			/* an unknown name listed twice counts once */
+			int64_t u;
+			for (u = 0; u < s->n_unknown && u < SCUOT_GENESET_MAX_UNKNOWN; u++)
+				if (!strcasecmp(s->unknown_names[u], tok))
+					break;
+			if (u < s->n_unknown && u < SCUOT_GENESET_MAX_UNKNOWN)
+				continue;
+			if (s->n_unknown < SCUOT_GENESET_MAX_UNKNOWN) {
+				if (!(s->unknown_names[s->n_unknown] = scuot_strdup(tok, e))) {
+					ret = e->code;
+					goto done;
+				}
+			}
+			s->n_unknown++;
 		}
 		/* a gene listed twice counts once */
 		qsort(s->genes, (size_t)s->n, sizeof *s->genes, cmp_i32);
@@ -213,17 +136,11 @@ int scuot_gmt_read(const char *path, char *const *names1, char *const *names2, i
 		for (int64_t j = 0; j < s->n; j++)
 			if (k == 0 || s->genes[k - 1] != s->genes[j])
 				s->genes[k++] = s->genes[j];
-		listed -= s->n - k;
 		s->n = k;
-		s->n_listed = listed;
-		s->n_unknown = unknown;
+		s->n_listed = k + s->n_unknown;
 	}
-	if (out->n == 0)
-		ret = scuot_err_set(e, SCUOT_EINPUT, "%s: no gene sets in the file", path);
 done:
-	if (fp)
-		gzclose(fp);
-	free(line);
+	scuot_sets_free(&raw);
 	scuot_strs_free(low1, low1 ? ngenes : 0);
 	scuot_strs_free(low2, low2 ? ngenes : 0);
 	scuot_strmap_free(m1);
@@ -231,6 +148,22 @@ done:
 	if (ret)
 		scuot_genesets_free(out);
 	return ret;
+}
+
+int scuot_genesets_unknown_list(const scuot_geneset *s, char *buf, size_t len)
+{
+	int64_t shown = s->n_unknown < SCUOT_GENESET_MAX_UNKNOWN ? s->n_unknown : SCUOT_GENESET_MAX_UNKNOWN;
+	size_t used = 0;
+	buf[0] = 0;
+	for (int64_t u = 0; u < shown && used + 1 < len; u++) {
+		int w = snprintf(buf + used, len - used, "%s%s", u ? ", " : "", s->unknown_names[u]);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+	if (s->n_unknown > shown && used + 1 < len)
+		snprintf(buf + used, len - used, ", ... (%lld more)", (long long)(s->n_unknown - shown));
+	return (int)shown;
 }
 
 int scuot_geneset_score(const scuot_csr *X, const scuot_geneset *gs, double max_z, double *score,

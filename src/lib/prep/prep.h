@@ -3,6 +3,7 @@
 #ifndef SCUOT_PREP_PREP_H
 #define SCUOT_PREP_PREP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/defs.h"
@@ -106,14 +107,17 @@ SCUOT_EXPORT void scuot_hvg_result_free(scuot_hvg_result *r);
  * clipped to [-max_value, max_value] when max_value > 0.  NULL with e filled. */
 SCUOT_EXPORT scuot_csr *scuot_scale(const scuot_csr *X, double max_value, scuot_err *e);
 
-/* ---- gene sets (.gmt) and growth priors (Waddington-OT) ---- */
+/* ---- gene sets (.gmt, .gmx, .grp) and growth priors (Waddington-OT) ---- */
+
+#define SCUOT_GENESET_MAX_UNKNOWN 20 /* unmatched names kept per set for messages */
 
 typedef struct scuot_geneset {
 	char *name, *desc;
-	int64_t n;        /* genes found */
-	int32_t *genes;   /* their var positions, increasing, no repeats */
-	int64_t n_listed; /* genes listed on the line (repeats removed) */
-	int64_t n_unknown;
+	int64_t n;            /* genes found */
+	int32_t *genes;       /* their var positions, increasing, no repeats */
+	int64_t n_listed;     /* distinct genes found + names not found */
+	int64_t n_unknown;    /* names listed that match no gene (each counted once) */
+	char **unknown_names; /* the first SCUOT_GENESET_MAX_UNKNOWN of them, as listed (NULL-padded) */
 } scuot_geneset;
 
 typedef struct scuot_genesets {
@@ -121,13 +125,18 @@ typedef struct scuot_genesets {
 	scuot_geneset *sets;
 } scuot_genesets;
 
-/* Read a .gmt file (optionally gzip-compressed): per line NAME, DESCRIPTION, GENE... separated by
- * tabs; blank lines and lines starting with '#' are skipped.  Genes are matched case-insensitively
- * against names1[0..ngenes) and, when not NULL, names2 (e.g. gene_name, then var index).  Unknown
- * genes are counted per set (not an error).  SCUOT_EINPUT with the line number for a malformed line
- * (fewer than 3 fields, empty name, duplicate set name).  Free out with scuot_genesets_free. */
+/* Read a gene-set file in any of Waddington-OT's set formats (.gmt, .gmx, .grp, optionally
+ * gzip-compressed; by extension, else by content: scuot_sets_read in io/sets.h) and match every
+ * member case-insensitively against names2 (when not NULL, e.g. gene_name) then names1[0..ngenes)
+ * (e.g. the var index).  Unknown genes are counted per set and the first ones kept (not an error;
+ * the caller decides).  SCUOT_EINPUT with the line number for a malformed file (a gmt line with fewer
+ * than 3 fields, an empty or repeated set name, a set without members).  Free out with
+ * scuot_genesets_free. */
 SCUOT_EXPORT int scuot_gmt_read(const char *path, char *const *names1, char *const *names2, int64_t ngenes,
                                 scuot_genesets *out, scuot_err *e);
+/* The unmatched names kept for s, comma-separated, with "... (N more)" when some were not kept, into
+ * buf[0..len); returns how many names were written. */
+SCUOT_EXPORT int scuot_genesets_unknown_list(const scuot_geneset *s, char *buf, size_t len);
 /* Free every set and reset gs; NULL accepted. */
 SCUOT_EXPORT void scuot_genesets_free(scuot_genesets *gs);
 /* Set named name (case-insensitive), or NULL. */
@@ -207,6 +216,8 @@ SCUOT_EXPORT double scuot_pca_subspace_angle(const scuot_mat *A, const scuot_mat
 
 /* ---- the two stages on an AnnData object ---- */
 
+#define SCUOT_MAX_MORE_GENE_SETS 15
+
 /* scuot-normalize: what to do after reading the counts. */
 typedef struct scuot_normalize_opts {
 	scuot_qc_opts qc;
@@ -216,7 +227,10 @@ typedef struct scuot_normalize_opts {
 	int subset;             /* keep only the HVGs in X and layers [0: keep all, flag them] */
 	int scale;              /* z-scale X per gene [0] */
 	double max_value;       /* clip scaled values to +-max_value; 0 = no clipping [10] */
-	const char *gene_sets;  /* .gmt file for the growth prior [none] */
+	const char *gene_sets;  /* gene-set file (.gmt, .gmx, .grp) for the growth prior [none] */
+	/* further gene-set files (set names distinct over all files), n_more_gene_sets of them [0] */
+	const char *more_gene_sets[SCUOT_MAX_MORE_GENE_SETS];
+	int n_more_gene_sets;
 	const char *prolif_set; /* set name of the proliferation score ["proliferation"] */
 	const char *apop_set;   /* set name of the apoptosis score ["apoptosis"] */
 	double max_z;           /* clip of the gene z-scores in set scores [5] */

@@ -101,21 +101,66 @@ static int write_hvg(scuot_adata *a, const scuot_hvg_result *r, scuot_err *e)
 	return 0;
 }
 
+/* Sets of every gene-set file of o into gs (file[i]: the file of set i); a name given twice is an error. */
+static int read_gene_sets(const scuot_adata *a, const scuot_normalize_opts *o, char **gname,
+                          scuot_genesets *gs, const char ***file, scuot_err *e)
+{
+	const char *files[1 + SCUOT_MAX_MORE_GENE_SETS];
+	int nfiles = 0, ret = 0;
+	files[nfiles++] = o->gene_sets;
+	for (int k = 0; k < o->n_more_gene_sets && k < SCUOT_MAX_MORE_GENE_SETS; k++)
+		files[nfiles++] = o->more_gene_sets[k];
+	*file = NULL;
+	for (int f = 0; f < nfiles && !ret; f++) {
+		scuot_genesets one = { 0 };
+		if ((ret = scuot_gmt_read(files[f], a->var.index, gname, a->n_var, &one, e)))
+			break;
+		for (int i = 0; i < one.n && !ret; i++) {
+			scuot_geneset *s = &one.sets[i];
+			char unk[1024];
+			if (scuot_genesets_find(gs, s->name)) {
+				int j = (int)(scuot_genesets_find(gs, s->name) - gs->sets);
+				ret = scuot_err_set(e, SCUOT_EINPUT,
+				                    "%s: set '%s' is also defined in %s; rename one",
+				                    files[f], s->name, (*file)[j]);
+				break;
+			}
+			scuot_genesets_unknown_list(s, unk, sizeof unk);
+			scuot_log_info("%s: set '%s': %lld of %lld genes found, %lld unknown%s%s", files[f],
+			               s->name, (long long)s->n, (long long)s->n_listed,
+			               (long long)s->n_unknown, s->n_unknown ? ": " : "", unk);
+			scuot_geneset *t =
+			        scuot_realloc(gs->sets, (size_t)gs->n + 1, sizeof *t, "gene sets", e);
+			const char **ft =
+			        t ? scuot_realloc(*file, (size_t)gs->n + 1, sizeof *ft, "gene sets", e)
+			          : NULL;
+			if (t)
+				gs->sets = t, gs->m = gs->n + 1;
+			if (!ft) {
+				ret = e->code;
+				break;
+			}
+			*file = ft;
+			ft[gs->n] = files[f];
+			gs->sets[gs->n++] = *s;
+			memset(s, 0, sizeof *s);
+		}
+		scuot_genesets_free(&one);
+	}
+	return ret;
+}
+
 /* Gene-set scores and growth priors into obs. */
 static int growth_prior(scuot_adata *a, const scuot_normalize_opts *o, scuot_err *e)
 {
 	scuot_genesets gs = {0};
+	const char **file = NULL;
 	char **gname = NULL;
 	double *ps = NULL, *as = NULL, *b = NULL, *d = NULL, *g = NULL;
 	int64_t n = a->n_obs;
 	int ret;
-	if ((ret = prep_gene_names(a, &gname, e)) ||
-	    (ret = scuot_gmt_read(o->gene_sets, a->var.index, gname, a->n_var, &gs, e)))
+	if ((ret = prep_gene_names(a, &gname, e)) || (ret = read_gene_sets(a, o, gname, &gs, &file, e)))
 		goto done;
-	for (int i = 0; i < gs.n; i++)
-		scuot_log_info("%s: set '%s': %lld of %lld genes found, %lld unknown", o->gene_sets,
-		               gs.sets[i].name, (long long)gs.sets[i].n, (long long)gs.sets[i].n_listed,
-		               (long long)gs.sets[i].n_unknown);
 	const char *want[2] = {o->prolif_set, o->apop_set};
 	const scuot_geneset *set[2];
 	for (int s = 0; s < 2; s++) {
@@ -130,13 +175,21 @@ static int growth_prior(scuot_adata *a, const scuot_normalize_opts *o, scuot_err
 			                    s ? "--apoptosis-set" : "--proliferation-set");
 			goto done;
 		}
+		const char *f = file[set[s] - gs.sets];
+		char unk[1024];
+		scuot_genesets_unknown_list(set[s], unk, sizeof unk);
 		if (set[s]->n == 0) {
 			ret = scuot_err_set(e, SCUOT_EINPUT,
-			                    "%s: none of the %lld genes of set '%s' is a gene of the data; "
+			                    "%s: none of the %lld genes of set '%s' is a gene of the data "
+			                    "(not found: %s); "
 			                    "check the gene naming (symbols or ids)",
-			                    o->gene_sets, (long long)set[s]->n_listed, set[s]->name);
+			                    f, (long long)set[s]->n_listed, set[s]->name, unk);
 			goto done;
 		}
+		if (set[s]->n_unknown)
+			scuot_log_warning(
+			        "%s: %lld of the %lld genes of set '%s' are not genes of the data: %s", f,
+			        (long long)set[s]->n_unknown, (long long)set[s]->n_listed, set[s]->name, unk);
 	}
 	if (!(ps = scuot_alloc((size_t)n, sizeof *ps, 0, "scores", e)) ||
 	    !(as = scuot_alloc((size_t)n, sizeof *as, 0, "scores", e)) ||
@@ -163,6 +216,7 @@ static int growth_prior(scuot_adata *a, const scuot_normalize_opts *o, scuot_err
 	               set[1]->name, gmin, gmax);
 done:
 	scuot_genesets_free(&gs);
+	free(file);
 	free(gname);
 	free(ps);
 	free(as);
@@ -201,6 +255,17 @@ static int record(scuot_adata *a, const scuot_normalize_opts *o, int64_t n_hvg, 
 	                      scuot_uns_set_num(u, "delta_center", o->growth.delta_center, 0, e) ||
 	                      scuot_uns_set_num(u, "delta_width", o->growth.delta_width, 0, e))))
 		return e->code;
+	if (o->gene_sets && o->n_more_gene_sets > 0) {
+		/* several files: gene_sets lists them all */
+		scuot_uns *f = scuot_uns_add(u, "gene_sets", SCUOT_UNS_STRARRAY, e);
+		int nf = 1 + (o->n_more_gene_sets < SCUOT_MAX_MORE_GENE_SETS ? o->n_more_gene_sets
+		                                                             : SCUOT_MAX_MORE_GENE_SETS);
+		if (!f || !(f->strs = scuot_alloc((size_t)nf, sizeof *f->strs, 1, "uns", e)))
+			return e->code;
+		for (int k = 0; k < nf; k++, f->nstr++)
+			if (!(f->strs[k] = scuot_strdup(k ? o->more_gene_sets[k - 1] : o->gene_sets, e)))
+				return e->code;
+	}
 	/* scanpy's own records: uns/hvg/flavor */
 	if (!(h = scuot_uns_add(&a->uns, "hvg", SCUOT_UNS_DICT, e)) ||
 	    scuot_uns_set_str(h, "flavor", o->hvg.flavor == SCUOT_HVG_SEURAT ? "seurat" : "seurat_v3", e))
