@@ -120,9 +120,14 @@ void scuot_cli_version(FILE *fp)
 	unsigned maj, min, rel;
 	H5get_libversion(&maj, &min, &rel);
 	fprintf(fp, "scuot %s\n", PACKAGE_VERSION);
-	fprintf(fp, "build: HDF5 %u.%u.%u, zlib %s, GSL %s, BLAS %s, OpenMP %s\n", maj, min, rel, zlibVersion(),
+#if defined(__SANITIZE_ADDRESS__)
+	const char *san = ", AddressSanitizer";
+#else
+	const char *san = "";
+#endif
+	fprintf(fp, "build: HDF5 %u.%u.%u, zlib %s, GSL %s, BLAS %s, OpenMP %s%s\n", maj, min, rel, zlibVersion(),
 	        GSL_VERSION, openblas_get_config ? openblas_get_config() : "(CBLAS)",
-	        scuot_threads_have_openmp() ? "yes" : "no");
+	        scuot_threads_have_openmp() ? "yes" : "no", san);
 }
 
 int scuot_cli_fail(const scuot_cli *c, const scuot_err *e)
