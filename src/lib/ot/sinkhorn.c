@@ -155,6 +155,43 @@ typedef float v4f __attribute__((vector_size(16)));
 FUSED_ROW(fused_d, double, load_d)
 FUSED_ROW(fused_f, float, load_f)
 
+/* Four rows at once: each (K~ v)_i summed exactly as FUSED_ROW does, then one pass acc += sum_r u_r K~_r.,
+ * so acc is read and written once per four rows instead of once per row (the rows stay in L2).  Dead rows
+ * come with dead[r] set: u_r = 0.  Writes u[0..4). */
+#define FUSED_ROW4(NAME, T, LOAD) \
+	static HOT_CLONES void NAME(const T *const k[4], const unsigned char dead[4], const double *restrict v, \
+	                            double *restrict acc, int64_t m, const double lmass[4], double lam, double eps, \
+	                            double lref, const double pot[4], double u[4]) \
+	{ \
+		for (int r = 0; r < 4; r++) { \
+			const T *restrict kr = k[r]; \
+			v4d s0 = { 0 }, s1 = { 0 }, s2 = { 0 }, s3 = { 0 }; \
+			double t = 0; \
+			int64_t j = 0; \
+			if (dead[r]) { \
+				u[r] = 0; \
+				continue; \
+			} \
+			for (; j + 16 <= m; j += 16) { \
+				s0 += LOAD(kr + j) * load_d(v + j); \
+				s1 += LOAD(kr + j + 4) * load_d(v + j + 4); \
+				s2 += LOAD(kr + j + 8) * load_d(v + j + 8); \
+				s3 += LOAD(kr + j + 12) * load_d(v + j + 12); \
+			} \
+			for (; j < m; j++) \
+				t += (double)kr[j] * v[j]; \
+			v4d sv = (s0 + s1) + (s2 + s3); \
+			u[r] = prox(lmass[r], ((sv[0] + sv[1]) + (sv[2] + sv[3])) + t, lam, eps, lref, pot[r]); \
+		} \
+		const T *restrict k0 = k[0], *restrict k1 = k[1], *restrict k2 = k[2], *restrict k3 = k[3]; \
+		const double u0 = u[0], u1 = u[1], u2 = u[2], u3 = u[3]; \
+		_Pragma("omp simd") for (int64_t j = 0; j < m; j++) \
+			acc[j] += (u0 * (double)k0[j] + u1 * (double)k1[j]) + (u2 * (double)k2[j] + u3 * (double)k3[j]); \
+	}
+
+FUSED_ROW4(fused4_d, double, load_d)
+FUSED_ROW4(fused4_f, float, load_f)
+
 /* One rebuild pass: row maxima of the exponents (f_i + g_j - C_ij) / eps, rows out of [-lim, lim] shifted
  * to largest exponent 0 through f, the kernel stored when it is kept, column maxima into acc per block. */
 static void rebuild_pass(sk *s)
@@ -264,7 +301,35 @@ static double iterate(sk *s)
 						}
 				}
 			}
-			for (int64_t i = i0; i < i1; i++) {
+			int64_t i = i0;
+			for (; i + 4 <= i1; i += 4) { /* four rows per pass over the column accumulator */
+				unsigned char dead[4];
+				double lm[4], pot[4];
+				int live = -1;
+				for (int r = 0; r < 4; r++) {
+					dead[r] = s->dead_r[i + r] != 0, lm[r] = s->lga[i + r], pot[r] = s->f[i + r];
+					if (!dead[r] && live < 0)
+						live = r;
+				}
+				if (live < 0) { /* dead rows hold no usable kernel (raw costs on the fly): skip them */
+					for (int r = 0; r < 4; r++)
+						s->u[i + r] = 0;
+					continue;
+				}
+				/* a dead row is read through a live one with u = 0: 0 times a finite kernel entry */
+				if (s->mode == KERN_FLOAT) {
+					const float *k[4];
+					for (int r = 0; r < 4; r++)
+						k[r] = s->kf + (i + (dead[r] ? live : r)) * m;
+					fused4_f(k, dead, s->v, ac, m, lm, s->la1, eps, s->ldx, pot, s->u + i);
+				} else {
+					const double *base = s->mode == KERN_DOUBLE ? s->kd + i * m : C + (i - i0) * m, *k[4];
+					for (int r = 0; r < 4; r++)
+						k[r] = base + (dead[r] ? live : r) * m;
+					fused4_d(k, dead, s->v, ac, m, lm, s->la1, eps, s->ldx, pot, s->u + i);
+				}
+			}
+			for (; i < i1; i++) {
 				if (s->dead_r[i]) {
 					s->u[i] = 0;
 					continue;
