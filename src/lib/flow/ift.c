@@ -1,0 +1,303 @@
+/* ift.c -- kernel gradient flows of F(mu) = (1/2) MMD^2(mu, target) with a Gaussian kernel: IFT particle
+ * gradient descent (Wasserstein step, then the MMD step on the weights), the MMD flow of Arbel et al. with
+ * optional noise injection, and the WFR flow of the MMD (Wasserstein step, then a mirror step). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "core/log.h"
+#include "core/mat.h"
+#include "core/rng.h"
+#include "flow/flow.h"
+#include "flow/flow_internal.h"
+#include "ot/cost.h"
+#include "ot/ot_internal.h"
+
+enum { KIND_IFT, KIND_MMD, KIND_WFR };
+
+/* Products with the n x n kernel matrix of the particles: stored when small, else tiles on the fly. */
+typedef struct kmat {
+	const double *x;
+	int64_t n, d;
+	double sigma, scale; /* out = scale K v */
+	double *dense;       /* n x n or NULL */
+} kmat;
+
+static int kmat_mv(void *ctx, const double *v, double *out, scuot_err *e)
+{
+	kmat *k = ctx;
+	int ret;
+	if (k->dense) {
+#pragma omp parallel for schedule(static) if (k->n >= 1024)
+		for (int64_t i = 0; i < k->n; i++) {
+			const double *row = k->dense + i * k->n;
+			double s = 0;
+			for (int64_t j = 0; j < k->n; j++)
+				s += row[j] * v[j];
+			out[i] = k->scale * s;
+		}
+		return 0;
+	}
+	if ((ret = scuot_flow_gauss_apply(k->x, k->n, k->x, k->n, v, k->d, k->sigma, out, NULL, e)))
+		return ret;
+	for (int64_t i = 0; i < k->n; i++)
+		out[i] *= k->scale;
+	return 0;
+}
+
+static void kmat_fill(kmat *k)
+{
+	double g = 1.0 / (2 * k->sigma * k->sigma);
+	int64_t n = k->n, d = k->d;
+#pragma omp parallel for schedule(dynamic, 16) if (n >= 512)
+	for (int64_t i = 0; i < n; i++)
+		for (int64_t j = 0; j < n; j++) {
+			double s = 0;
+			for (int64_t q = 0; q < d; q++)
+				s += (k->x[i * d + q] - k->x[j * d + q]) * (k->x[i * d + q] - k->x[j * d + q]);
+			k->dense[i * n + j] = exp(-s * g);
+		}
+}
+
+#define P_SIGMA { "sigma", SCUOT_PARAM_REAL, 0, 0, 1e300, "Gaussian kernel bandwidth (0: median source-target " \
+	"distance)" }
+#define P_TAU { "tau", SCUOT_PARAM_REAL, 0, 0, 1e300, "particle step: x_i <- x_i - tau d MMD^2 / d x_i = x_i - " \
+	"4 tau w_i grad dF/dmu(x_i) (0: n sigma^2 / 8)" }
+#define P_STEPS(def) { "steps", SCUOT_PARAM_INT, def, 1, 1e9, "iterations" }, \
+	{ "record", SCUOT_PARAM_INT, 10, 1, 1e9, "a snapshot and an MMD value every this many iterations" }
+
+static const scuot_ot_param ift_params[] = {
+	P_SIGMA, P_TAU,
+	{ "eta", SCUOT_PARAM_REAL, 0.1, 1e-12, 1e12, "MMD step size eta of the weight update (eq. 23)" },
+	P_STEPS(500),
+	{ "exact", SCUOT_PARAM_FLAG, 1, 0, 1, "solve the MMD step's QP to --qp-tol (accelerated projected "
+	  "gradient); 0: one projected-gradient step, as the authors' experiments" },
+	{ "qp-tol", SCUOT_PARAM_REAL, 1e-6, 0, 1, "KKT residual (Frank-Wolfe gap) at which the QP stops" },
+	{ "qp-iter", SCUOT_PARAM_INT, 100, 1, 1e9, "QP iterations at most per step" },
+	{ "spherical", SCUOT_PARAM_FLAG, 1, 0, 1, "weights stay on the simplex (probability measures); 0: "
+	  "non-negative measures, target mass sum b / sum a" },
+};
+
+static const scuot_ot_param mmdflow_params[] = {
+	P_SIGMA, P_TAU, P_STEPS(500),
+	{ "noise", SCUOT_PARAM_REAL, 0, 0, 1e300, "noise level beta: the gradient is taken at x + beta u, u ~ "
+	  "N(0, I)" },
+	{ "noise-off", SCUOT_PARAM_INT, 3000, 0, 1e9, "iteration from which no noise is injected" },
+};
+
+static const scuot_ot_param wfrflow_params[] = {
+	P_SIGMA, P_TAU,
+	{ "eta", SCUOT_PARAM_REAL, 1, 1e-12, 1e12, "mirror step: w <- w exp(-eta dF/dmu)" },
+	P_STEPS(500),
+	{ "spherical", SCUOT_PARAM_FLAG, 1, 0, 1, "weights renormalised to total 1; 0: non-negative measures, "
+	  "target mass sum b / sum a" },
+};
+
+#define NP(t) ((int)(sizeof t / sizeof t[0]))
+
+/* Gladin, Dvurechensky, Mielke, Zhu 2024 ("Interaction-force transport gradient flows"), Algorithm 1 with
+ * the MMD step (23)-(24); Arbel, Korba, Salim, Gretton 2019 ("Maximum mean discrepancy gradient flow",
+ * NeurIPS), eq. (29) with noise injection; the WFR flow of the MMD as in Gladin et al., appendix. */
+static int run_flow(int kind, const scuot_ot_param *t, int np, const scuot_ot_problem *p, const double *par,
+                    scuot_ot_result *r, scuot_err *e)
+{
+	flow_state s;
+	int64_t n = p->n, m = p->m, d = p->d, N = n + m;
+	double sigma = flow_par(t, np, par, "sigma"), tau = flow_par(t, np, par, "tau");
+	int64_t steps = (int64_t)flow_par(t, np, par, "steps"), every = (int64_t)flow_par(t, np, par, "record");
+	double eta = kind != KIND_MMD ? flow_par(t, np, par, "eta") : 0;
+	int spherical = kind != KIND_MMD ? flow_par(t, np, par, "spherical") != 0 : 1;
+	int exact = kind == KIND_IFT ? flow_par(t, np, par, "exact") != 0 : 0;
+	double qp_tol = kind == KIND_IFT ? flow_par(t, np, par, "qp-tol") : 0;
+	int64_t qp_iter = kind == KIND_IFT ? (int64_t)flow_par(t, np, par, "qp-iter") : 0;
+	double noise = kind == KIND_MMD ? flow_par(t, np, par, "noise") : 0;
+	int64_t noise_off = kind == KIND_MMD ? (int64_t)flow_par(t, np, par, "noise-off") : 0;
+	double *z = NULL, *v = NULL, *kv = NULL, *kvz = NULL, *grad = NULL, *q = NULL, *c = NULL, *ones = NULL;
+	double *rs = NULL, d0, d1, worst_kkt = 0;
+	int64_t qp_total = 0, qp_unconv = 0;
+	gsl_rng *rng = NULL;
+	kmat km = { 0 };
+	int ret;
+	if ((ret = flow_state_init(&s, p, !spherical, e)))
+		goto done;
+	if (!(sigma > 0))
+		sigma = scuot_flow_median_sigma(p->x, n, p->y, m, d);
+	if (!(tau > 0))
+		tau = (double)n * sigma * sigma / 8;
+	scuot_log_info("%s: %lld particles, %lld targets, sigma %.4g, tau %.4g%s, %lld iterations",
+	               kind == KIND_IFT ? "ift" : kind == KIND_MMD ? "mmdflow" : "wfrflow", (long long)n,
+	               (long long)m, sigma, tau, kind == KIND_MMD ? "" : spherical ? ", spherical" : ", unbalanced",
+	               (long long)steps);
+	if (!(z = scuot_alloc((size_t)(N * d), sizeof(double), 0, "particles and targets", e)) ||
+	    !(v = scuot_alloc((size_t)N, sizeof(double), 0, "kernel coefficients", e)) ||
+	    !(kv = scuot_alloc((size_t)n, sizeof(double), 0, "kernel sums", e)) ||
+	    !(kvz = scuot_alloc((size_t)(n * d), sizeof(double), 0, "kernel sums", e)) ||
+	    !(grad = scuot_alloc((size_t)(n * d), sizeof(double), 0, "gradients", e)) ||
+	    !(c = scuot_alloc((size_t)n, sizeof(double), 0, "QP linear term", e)) ||
+	    !(ones = scuot_alloc((size_t)n, sizeof(double), 0, "ones", e)) ||
+	    !(rs = scuot_alloc((size_t)n, sizeof(double), 0, "kernel row sums", e)) ||
+	    (noise > 0 && !(q = scuot_alloc((size_t)(n * d), sizeof(double), 0, "noisy particles", e)))) {
+		ret = e->code;
+		goto done;
+	}
+	memcpy(z + n * d, p->y, sizeof(double) * (size_t)(m * d));
+	for (int64_t j = 0; j < m; j++)
+		v[n + j] = -s.bt[j];
+	for (int64_t i = 0; i < n; i++)
+		ones[i] = 1;
+	if (noise > 0 && !(rng = scuot_rng_new(p->seed, 0x1f, e))) {
+		ret = e->code;
+		goto done;
+	}
+	km.x = s.x, km.n = n, km.d = d, km.sigma = sigma;
+	if (kind == KIND_IFT && exact && (double)n * n * sizeof(double) <= (double)p->max_memory / 2 &&
+	    !(km.dense = scuot_alloc((size_t)(n * n), sizeof(double), 0, "particle kernel", e))) {
+		ret = e->code;
+		goto done;
+	}
+	if ((ret = flow_exact_mmd(&s, p, sigma, &d0, &d1, e)) || (ret = flow_record(&s, r, 0, d0, d1, e)))
+		goto done;
+	for (int64_t it = 1; it <= steps; it++) {
+		/* Wasserstein step (Gladin et al. eq. 15): the first variation g = sum_j w_j k(., x_j) - sum_j b_j
+		 * k(., y_j) of F at the current particles, its gradient at x (or at x + noise).  The step is the
+		 * authors' implementation's: the gradient of MMD^2 in the particle's position, 4 w_i grad g(x_i)
+		 * (w normalised), so tau is the step of their experiments (100 particles: tau 50). */
+		memcpy(z, s.x, sizeof(double) * (size_t)(n * d));
+		memcpy(v, s.w, sizeof(double) * (size_t)n);
+		const double *at = s.x;
+		if (noise > 0 && it < noise_off) {
+			for (int64_t k = 0; k < n * d; k++)
+				q[k] = s.x[k] + noise * gsl_ran_gaussian_ziggurat(rng, 1.0);
+			at = q;
+		}
+		if ((ret = scuot_flow_gauss_apply(at, n, z, N, v, d, sigma, kv, kvz, e)))
+			goto done;
+		scuot_flow_gauss_grad(at, n, d, sigma, kv, kvz, grad);
+		for (int64_t i = 0; i < n; i++) {
+			double f = 4 * tau * s.w[i]; /* w in units where the source has total 1 */
+			for (int64_t k = 0; k < d; k++)
+				s.x[i * d + k] -= f * grad[i * d + k];
+		}
+		if (kind == KIND_WFR) {
+			/* mirror step: w <- w exp(-eta g(x_new)) with g of the particles before the move */
+			if ((ret = scuot_flow_gauss_apply(s.x, n, z, N, v, d, sigma, kv, NULL, e)))
+				goto done;
+			double tot = 0;
+			for (int64_t i = 0; i < n; i++)
+				tot += s.w[i] *= exp(-eta * kv[i]);
+			if (spherical)
+				for (int64_t i = 0; i < n; i++)
+					s.w[i] /= tot;
+		} else if (kind == KIND_IFT) {
+			/* MMD step (eq. 23) at the new positions: minimise over b (simplex, or b >= 0)
+			 *   (1/2)(1 + 1/eta) b^T K b - b^T (K_xy bt + K w / eta),  K of the new positions */
+			memcpy(z, s.x, sizeof(double) * (size_t)(n * d));
+			if ((ret = scuot_flow_gauss_apply(s.x, n, s.x, n, ones, d, sigma, rs, NULL, e)))
+				goto done;
+			double lmax = 0;
+			for (int64_t i = 0; i < n; i++)
+				lmax = rs[i] > lmax ? rs[i] : lmax; /* Gershgorin: K >= 0 entrywise */
+			double L = (1 + 1 / eta) * lmax, zs = spherical ? 1.0 : 0.0;
+			if (exact) {
+				int64_t qi;
+				double kkt;
+				/* v = (-w / eta, -bt) on (x, y): kv = -(K w / eta + K_xy bt) = -c */
+				for (int64_t i = 0; i < n; i++)
+					v[i] = -s.w[i] / eta;
+				if ((ret = scuot_flow_gauss_apply(s.x, n, z, N, v, d, sigma, c, NULL, e)))
+					goto done;
+				for (int64_t i = 0; i < n; i++)
+					c[i] = -c[i];
+				if (km.dense)
+					kmat_fill(&km);
+				km.scale = 1 + 1 / eta;
+				if ((ret = scuot_flow_qp_simplex(n, kmat_mv, &km, c, L, zs, qp_tol, qp_iter, s.w, &qi, &kkt,
+				                                 e)))
+					goto done;
+				qp_total += qi;
+				if (kkt > qp_tol)
+					qp_unconv++;
+				worst_kkt = kkt > worst_kkt ? kkt : worst_kkt;
+			} else {
+				/* one projected-gradient step on (23) from w: gradient K w - K_xy bt, step 1/L */
+				memcpy(v, s.w, sizeof(double) * (size_t)n);
+				if ((ret = scuot_flow_gauss_apply(s.x, n, z, N, v, d, sigma, kv, NULL, e)))
+					goto done;
+				for (int64_t i = 0; i < n; i++)
+					s.w[i] -= kv[i] / L;
+				if (spherical)
+					scuot_flow_simplex_project(s.w, n, zs);
+				else
+					for (int64_t i = 0; i < n; i++)
+						s.w[i] = s.w[i] > 0 ? s.w[i] : 0;
+			}
+		}
+		if (flow_due(it, steps, every) &&
+		    ((ret = flow_exact_mmd(&s, p, sigma, &d0, &d1, e)) || (ret = flow_record(&s, r, it, d0, d1, e))))
+			goto done;
+	}
+	if (kind == KIND_IFT && exact) {
+		scuot_log_info("ift: %lld QP iterations in all; worst KKT residual %.3g", (long long)qp_total, worst_kkt);
+		if (qp_unconv)
+			scuot_log_warning("ift: the MMD step stopped at --qp-iter %lld before --qp-tol %g in %lld of %lld "
+			                  "iterations (worst KKT residual %.3g)", (long long)qp_iter, qp_tol,
+			                  (long long)qp_unconv, (long long)steps, worst_kkt);
+	}
+	ret = flow_finish(&s, r, steps, "mmd to target", e);
+done:
+	flow_state_free(&s);
+	gsl_rng_free(rng);
+	free(km.dense);
+	free(z);
+	free(v);
+	free(kv);
+	free(kvz);
+	free(grad);
+	free(q);
+	free(c);
+	free(ones);
+	free(rs);
+	return ret;
+}
+
+static int run_ift(const scuot_ot_problem *p, const double *par, scuot_ot_result *r, scuot_err *e)
+{
+	return run_flow(KIND_IFT, ift_params, NP(ift_params), p, par, r, e);
+}
+
+static int run_mmdflow(const scuot_ot_problem *p, const double *par, scuot_ot_result *r, scuot_err *e)
+{
+	return run_flow(KIND_MMD, mmdflow_params, NP(mmdflow_params), p, par, r, e);
+}
+
+static int run_wfrflow(const scuot_ot_problem *p, const double *par, scuot_ot_result *r, scuot_err *e)
+{
+	return run_flow(KIND_WFR, wfrflow_params, NP(wfrflow_params), p, par, r, e);
+}
+
+const scuot_ot_method scuot_method_ift = {
+	"ift", "particle flow",
+	"interaction-force transport particle gradient descent of (1/2) MMD^2: Wasserstein step on the "
+	"positions, MMD step (a QP on the simplex, or on non-negative masses) on the weights",
+	"Gladin, Dvurechensky, Mielke, Zhu 2024, Algorithm 1 and eq. 23-24",
+	NP(ift_params), ift_params, SCUOT_COST_SQEUCLIDEAN, run_ift
+};
+
+const scuot_ot_method scuot_method_mmdflow = {
+	"mmdflow", "particle flow",
+	"MMD gradient flow: particles descend the witness function of (1/2) MMD^2, optionally with noise "
+	"injection switched off at --noise-off",
+	"Arbel, Korba, Salim, Gretton 2019 (NeurIPS), Sec. 3-4",
+	NP(mmdflow_params), mmdflow_params, SCUOT_COST_SQEUCLIDEAN, run_mmdflow
+};
+
+const scuot_ot_method scuot_method_wfrflow = {
+	"wfrflow", "particle flow",
+	"Wasserstein-Fisher-Rao flow of (1/2) MMD^2: Wasserstein step on the positions, multiplicative (mirror) "
+	"step on the weights",
+	"Gladin, Dvurechensky, Mielke, Zhu 2024, appendix (MMD-WFR-GF)",
+	NP(wfrflow_params), wfrflow_params, SCUOT_COST_SQEUCLIDEAN, run_wfrflow
+};

@@ -1,0 +1,198 @@
+/* kernel.c -- blocked Gaussian kernel sums with their gradients for the particle flows, the MMD split of a
+ * path and the median bandwidth.  Results do not depend on the thread count. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* gsl_randist.h brings GSL's CBLAS prototypes, resolved to OpenBLAS at link time (as kern/kern.c). */
+#include <gsl/gsl_randist.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "core/mat.h"
+#include "flow/flow.h"
+#include "flow/flow_internal.h"
+#include "kern/kern.h"
+
+int openblas_get_num_threads(void) __attribute__((weak));
+void openblas_set_num_threads(int) __attribute__((weak));
+
+int flow_blas_serial(void)
+{
+	int n = openblas_get_num_threads ? openblas_get_num_threads() : 1;
+	if (openblas_set_num_threads && n != 1)
+		openblas_set_num_threads(1);
+	return n;
+}
+
+void flow_blas_restore(int n)
+{
+	if (openblas_set_num_threads && n != 1)
+		openblas_set_num_threads(n);
+}
+
+int flow_max_threads(void)
+{
+#ifdef _OPENMP
+	return omp_get_max_threads();
+#else
+	return 1;
+#endif
+}
+
+int flow_thread_num(void)
+{
+#ifdef _OPENMP
+	return omp_get_thread_num();
+#else
+	return 0;
+#endif
+}
+
+int scuot_flow_gauss_apply(const double *q, int64_t n, const double *z, int64_t m, const double *v, int64_t d,
+                           double sigma, double *kv, double *kvz, scuot_err *e)
+{
+	double *qq = NULL, *zz = NULL, *tile = NULL, *vz = NULL, g;
+	int64_t nbq, nbz;
+	int nt = flow_max_threads(), nblas, ret = 0;
+	if (!(sigma > 0) || !isfinite(sigma))
+		return scuot_err_set(e, SCUOT_EUSAGE, "kernel bandwidth must be finite and > 0 (got %g)", sigma);
+	if (n < 1)
+		return 0;
+	if (m < 1) {
+		memset(kv, 0, sizeof(double) * (size_t)n);
+		if (kvz)
+			memset(kvz, 0, sizeof(double) * (size_t)(n * d));
+		return 0;
+	}
+	nbq = (n + FLOW_BLOCK - 1) / FLOW_BLOCK, nbz = (m + FLOW_BLOCK - 1) / FLOW_BLOCK;
+	if (!(qq = scuot_alloc((size_t)n, sizeof(double), 0, "squared norms", e)) ||
+	    !(zz = scuot_alloc((size_t)m, sizeof(double), 0, "squared norms", e)) ||
+	    !(tile = scuot_alloc((size_t)nt * FLOW_BLOCK, FLOW_BLOCK * sizeof(double), 0, "kernel tile", e)) ||
+	    (kvz && !(vz = scuot_alloc((size_t)(m * d), sizeof(double), 0, "weighted points", e)))) {
+		ret = e->code;
+		goto done;
+	}
+	for (int64_t i = 0; i < n; i++)
+		qq[i] = cblas_ddot((int)d, q + i * d, 1, q + i * d, 1);
+	for (int64_t j = 0; j < m; j++) {
+		zz[j] = cblas_ddot((int)d, z + j * d, 1, z + j * d, 1);
+		if (vz)
+			for (int64_t k = 0; k < d; k++)
+				vz[j * d + k] = v[j] * z[j * d + k];
+	}
+	g = 1.0 / (2 * sigma * sigma);
+	nblas = flow_blas_serial();
+#pragma omp parallel for schedule(dynamic, 1) if (nbq > 1)
+	for (int64_t bi = 0; bi < nbq; bi++) {
+		double *t = tile + (size_t)flow_thread_num() * FLOW_BLOCK * FLOW_BLOCK;
+		int64_t i0 = bi * FLOW_BLOCK, i1 = i0 + FLOW_BLOCK < n ? i0 + FLOW_BLOCK : n, ni = i1 - i0;
+		for (int64_t i = i0; i < i1; i++)
+			kv[i] = 0;
+		if (kvz)
+			memset(kvz + i0 * d, 0, sizeof(double) * (size_t)(ni * d));
+		for (int64_t bj = 0; bj < nbz; bj++) {
+			int64_t j0 = bj * FLOW_BLOCK, j1 = j0 + FLOW_BLOCK < m ? j0 + FLOW_BLOCK : m, nj = j1 - j0;
+			/* t = -2 Q Z^T, then k_ij = exp(-(|q_i|^2 + |z_j|^2 + t_ij) g) with the distance clamped at 0 */
+			cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)ni, (int)nj, (int)d, -2.0, q + i0 * d,
+			            (int)d, z + j0 * d, (int)d, 0.0, t, (int)nj);
+			for (int64_t i = i0; i < i1; i++) {
+				double *ti = t + (i - i0) * nj, qi = qq[i], acc = 0;
+				for (int64_t j = 0; j < nj; j++) {
+					double s = qi + zz[j0 + j] + ti[j];
+					ti[j] = exp(-(s > 0 ? s : 0) * g);
+					acc += v[j0 + j] * ti[j];
+				}
+				kv[i] += acc;
+			}
+			if (kvz) /* kvz += K_tile (v z)_block */
+				cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)ni, (int)d, (int)nj, 1.0, t,
+				            (int)nj, vz + j0 * d, (int)d, 1.0, kvz + i0 * d, (int)d);
+		}
+	}
+	flow_blas_restore(nblas);
+done:
+	free(qq);
+	free(zz);
+	free(tile);
+	free(vz);
+	return ret;
+}
+
+void scuot_flow_gauss_grad(const double *q, int64_t n, int64_t d, double sigma, const double *kv,
+                           const double *kvz, double *grad)
+{
+	double s2 = sigma * sigma;
+	for (int64_t i = 0; i < n; i++)
+		for (int64_t k = 0; k < d; k++)
+			grad[i * d + k] = (kvz[i * d + k] - q[i * d + k] * kv[i]) / s2;
+}
+
+int scuot_flow_mmd_split(const double *const *xs, const int64_t *np, const double *const *ws, int ns,
+                         const double *x, int64_t n, const double *a, const double *y, int64_t m, const double *b,
+                         int64_t d, double sigma, double s, double *d0, double *d1, scuot_err *e)
+{
+	double sa, sb, kxx, kyy, best_gap = INFINITY;
+	int best = -1;
+	if (ns < 1)
+		return scuot_err_set(e, SCUOT_EINPUT, "no populations to choose from"), -1;
+	if (scuot_kern_weights_check(a, n, "source masses", &sa, e) ||
+	    scuot_kern_weights_check(b, m, "target masses", &sb, e) ||
+	    scuot_kern_gauss_sum(x, n, a, x, n, a, d, sigma, &kxx, e) ||
+	    scuot_kern_gauss_sum(y, m, b, y, m, b, d, sigma, &kyy, e))
+		return -1;
+	kxx /= sa * sa, kyy /= sb * sb;
+	for (int k = 0; k < ns; k++) {
+		double sw, kss, ksx, ksy, v0, v1, split;
+		if (scuot_kern_weights_check(ws[k], np[k], "snapshot masses", &sw, e)) {
+			scuot_err_prefix(e, "snapshot %d: ", k);
+			return -1;
+		}
+		if (scuot_kern_gauss_sum(xs[k], np[k], ws[k], xs[k], np[k], ws[k], d, sigma, &kss, e) ||
+		    scuot_kern_gauss_sum(xs[k], np[k], ws[k], x, n, a, d, sigma, &ksx, e) ||
+		    scuot_kern_gauss_sum(xs[k], np[k], ws[k], y, m, b, d, sigma, &ksy, e))
+			return -1;
+		kss /= sw * sw;
+		v0 = kss + kxx - 2 * ksx / (sw * sa), v1 = kss + kyy - 2 * ksy / (sw * sb);
+		v0 = sqrt(v0 > 0 ? v0 : 0), v1 = sqrt(v1 > 0 ? v1 : 0);
+		if (d0)
+			d0[k] = v0;
+		if (d1)
+			d1[k] = v1;
+		split = v0 + v1 > 0 ? v0 / (v0 + v1) : 0.5;
+		if (fabs(split - s) < best_gap)
+			best_gap = fabs(split - s), best = k;
+	}
+	return best;
+}
+
+static int cmp_dbl(const void *p, const void *q)
+{
+	double u = *(const double *)p, v = *(const double *)q;
+	return (u > v) - (u < v);
+}
+
+double scuot_flow_median_sigma(const double *x, int64_t n, const double *y, int64_t m, int64_t d)
+{
+	int64_t sn = n < 256 ? n : 256, sm = m < 256 ? m : 256, k = 0;
+	double *dist = malloc(sizeof(double) * (size_t)(sn * sm)), med;
+	if (!dist || sn < 1 || sm < 1) {
+		free(dist);
+		return 1;
+	}
+	for (int64_t i = 0; i < sn; i++) {
+		const double *xi = x + (i * n / sn) * d;
+		for (int64_t j = 0; j < sm; j++) {
+			const double *yj = y + (j * m / sm) * d;
+			double t = 0;
+			for (int64_t q = 0; q < d; q++)
+				t += (xi[q] - yj[q]) * (xi[q] - yj[q]);
+			dist[k++] = sqrt(t);
+		}
+	}
+	qsort(dist, (size_t)k, sizeof(double), cmp_dbl);
+	med = dist[k / 2];
+	free(dist);
+	return med > 0 && isfinite(med) ? med : 1;
+}
