@@ -12,3 +12,5 @@ tests_unit_test_flow_SOURCES = tests/unit/test_flow.c
 tests_unit_test_flow_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_flow_LDADD = $(UNIT_LIBS)
 endif
+TESTS += tests/cli/lodo_flows.sh
+EXTRA_DIST += tests/cli/lodo_flows.sh
