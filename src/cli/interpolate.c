@@ -9,11 +9,13 @@
 #include "common.h"
 #include "core/log.h"
 #include "io/h5ad.h"
+#include "core/strmap.h"
 #include "io/result.h"
+#include "io/tmap.h"
 #include "ot/interp.h"
 
 typedef struct ip_args {
-	const char *input, *output;
+	const char *input, *output, *coords, *embedding, *day_key;
 	double at;
 	int have_at, rule;
 	int64_t npoints; /* 0: max(n, m) */
@@ -38,18 +40,28 @@ static void usage(FILE *fp, const scuot_cli *c)
 	        "                        snapshot: the stored particle snapshot nearest to s;\n"
 	        "                        auto: wfr for wfr results, snapshot when there is no coupling, else\n"
 	        "                          linear\n"
-	        "  -o, --output FILE     the AnnData file to write [required]\n");
+	        "  -o, --output FILE     the AnnData file to write [required]\n\n"
+	        "Transport maps (Waddington-OT's tmaps_T0_T1.h5ad, or scuot-transport --export-tmap):\n"
+	        "  --coords FILE         read the input as a transport map (obs = source cells, var = target\n"
+	        "                        cells, X = coupling) and take the cells' coordinates and days from\n"
+	        "                        this h5ad (e.g. pca.h5ad)\n"
+	        "  --embedding KEY       obsm key of the coordinates in --coords [X_pca]\n"
+	        "  --day-key COL         obs column of the days in --coords, used when the map has no\n"
+	        "                        uns/tmap t0, t1 [day]\n");
 	scuot_cli_global_help(fp, c);
 	fprintf(fp, "\nExample:\n  scuot-interpolate --at 4 uot_2_6.h5 -o uot_at4.h5ad\n");
 }
 
 static int parse_args(int argc, char **argv, scuot_cli *c, ip_args *a)
 {
-	enum { OPT_AT = 1, OPT_RULE };
+	enum { OPT_AT = 1, OPT_RULE, OPT_COORDS, OPT_EMB, OPT_DAYKEY };
 	static const struct option lopts[] = {
 		{ "at", required_argument, NULL, OPT_AT },
 		{ "n-points", required_argument, NULL, 'n' },
 		{ "rule", required_argument, NULL, OPT_RULE },
+		{ "coords", required_argument, NULL, OPT_COORDS },
+		{ "embedding", required_argument, NULL, OPT_EMB },
+		{ "day-key", required_argument, NULL, OPT_DAYKEY },
 		{ "output", required_argument, NULL, 'o' },
 		SCUOT_CLI_GLOBAL_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
@@ -85,6 +97,9 @@ static int parse_args(int argc, char **argv, scuot_cli *c, ip_args *a)
 			a->rule = k;
 			break;
 		}
+		case OPT_COORDS: a->coords = optarg; break;
+		case OPT_EMB: a->embedding = optarg; break;
+		case OPT_DAYKEY: a->day_key = optarg; break;
 		case 'o': a->output = optarg; break;
 		case ':': return scuot_cli_usage_error(c, "option '%s' needs a value", argv[optind - 1]);
 		default: return scuot_cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
@@ -179,14 +194,95 @@ fail:
 	return ret;
 }
 
+/* Rows of coordinates (from obsm key of co) of the cells named ids[0..n), into a new n x d array. */
+static double *lookup(const scuot_adata *co, const scuot_strmap *map, const scuot_mat *X, char *const *ids,
+                      int64_t n, const ip_args *ia, const char *side, int64_t *first, scuot_err *e)
+{
+	double *x = scuot_alloc((size_t)(n * X->ncol), sizeof(double), 0, "coordinates", e);
+	if (!x)
+		return NULL;
+	for (int64_t i = 0; i < n; i++) {
+		int64_t r = scuot_strmap_get(map, ids[i]);
+		if (r < 0) {
+			scuot_err_set(e, SCUOT_EINPUT, "%s: %s cell '%s' of the transport map is not in %s", ia->input, side,
+			              ids[i], ia->coords);
+			free(x);
+			return NULL;
+		}
+		if (i == 0)
+			*first = r;
+		memcpy(x + i * X->ncol, X->data + r * X->ncol, sizeof(double) * (size_t)X->ncol);
+	}
+	(void)co;
+	return x;
+}
+
+/* A result from a transport map and the coordinates of its cells. */
+static int read_tmap(const ip_args *ia, scuot_ot_result **out, scuot_err *e)
+{
+	scuot_adata *t = NULL, *co = NULL;
+	scuot_strmap *map = NULL;
+	double *x = NULL, *y = NULL;
+	int ret;
+	int64_t fs = 0, ft = 0;
+	if ((ret = scuot_h5ad_read(ia->input, SCUOT_H5AD_X | SCUOT_H5AD_OBS | SCUOT_H5AD_VAR | SCUOT_H5AD_UNS, &t, e)) ||
+	    (ret = scuot_h5ad_read(ia->coords, SCUOT_H5AD_OBS | SCUOT_H5AD_OBSM, &co, e)))
+		goto done;
+	const scuot_mat *X = scuot_adata_get_obsm(co, ia->embedding);
+	if (!X) {
+		ret = scuot_err_set(e, SCUOT_EINPUT, "%s: /obsm/%s: no such embedding (--embedding)", ia->coords,
+		                    ia->embedding);
+		goto done;
+	}
+	if (!(map = scuot_strmap_index(co->obs.index, co->n_obs, ia->coords, e)) ||
+	    !(x = lookup(co, map, X, t->obs.index, t->n_obs, ia, "source", &fs, e)) ||
+	    !(y = lookup(co, map, X, t->var.index, t->n_var, ia, "target", &ft, e))) {
+		ret = e->code;
+		goto done;
+	}
+	double t0 = NAN, t1 = NAN;
+	const scuot_uns *u = scuot_uns_get(&t->uns, "tmap");
+	const scuot_uns *u0 = u ? scuot_uns_get(u, "t0") : NULL, *u1 = u ? scuot_uns_get(u, "t1") : NULL;
+	if (u0 && u1 && u0->type == SCUOT_UNS_NUM && u1->type == SCUOT_UNS_NUM) {
+		t0 = u0->num, t1 = u1->num;
+	} else {
+		int dc = scuot_df_find(&co->obs, ia->day_key);
+		if (dc < 0) {
+			ret = scuot_err_set(e, SCUOT_EINPUT, "%s: no uns/tmap t0 and t1, and %s has no obs column '%s' to "
+			                    "take the days from (--day-key)", ia->input, ia->coords, ia->day_key);
+			goto done;
+		}
+		t0 = scuot_col_num(&co->obs.cols[dc], fs), t1 = scuot_col_num(&co->obs.cols[dc], ft);
+	}
+	if (!isfinite(t0) || !isfinite(t1) || t0 == t1) {
+		ret = scuot_err_set(e, SCUOT_EINPUT, "%s: cannot tell the two days of the map (%g, %g)", ia->input, t0, t1);
+		goto done;
+	}
+	if ((ret = scuot_tmap_to_result(t, ia->input, x, y, X->ncol, t0, t1, out, e)))
+		goto done;
+	if (!((*out)->embedding = scuot_strdup(ia->embedding, e)))
+		ret = e->code;
+done:
+	scuot_strmap_free(map);
+	free(x);
+	free(y);
+	scuot_adata_free(t);
+	scuot_adata_free(co);
+	return ret;
+}
+
 static int run(const scuot_cli *c, ip_args *ia, scuot_err *e)
 {
 	scuot_ot_result *r = NULL;
 	scuot_interp_pop p = { 0 };
 	scuot_adata *a = NULL;
 	int ret;
-	if ((ret = scuot_result_read(ia->input, NULL, &r, e)))
+	if (ia->coords ? (ret = read_tmap(ia, &r, e)) : (ret = scuot_result_read(ia->input, NULL, &r, e))) {
+		if (!ia->coords && strstr(e->msg, "not a scuot transport result"))
+			snprintf(e->msg + strlen(e->msg), sizeof e->msg - strlen(e->msg),
+			         " (a transport map .h5ad is read with --coords pca.h5ad)");
 		goto done;
+	}
 	double lo = r->t0 < r->t1 ? r->t0 : r->t1, hi = r->t0 < r->t1 ? r->t1 : r->t0;
 	if (!(ia->at >= lo && ia->at <= hi)) {
 		ret = scuot_err_set(e, SCUOT_EINPUT, "%s: --at %g is outside the days of this result (%g to %g)",
@@ -219,6 +315,7 @@ int main(int argc, char **argv)
 	scuot_err e = { 0 };
 	scuot_cli_init(&c, "interpolate", argc, argv);
 	memset(&a, 0, sizeof a);
+	a.embedding = "X_pca", a.day_key = "day";
 	int r = parse_args(argc, argv, &c, &a);
 	if (r)
 		return r == 1 ? 0 : 2;

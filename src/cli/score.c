@@ -18,7 +18,7 @@
 
 typedef struct score_args {
 	scuot_eval_opts o;
-	const char *truth, *embedding, *day_key, *output, *json;
+	const char *truth, *embedding, *day_key, *output, *json, *growth, *wot_table;
 	double from, at, to;
 	int have_from, have_at, have_to, scale_sv;
 	int n_names, n_pred;
@@ -76,7 +76,15 @@ static void usage(FILE *fp, const scuot_cli *c, const score_args *a)
 	        "Output:\n"
 	        "  -o, --output FILE     TSV: prediction, kind, metric, value, sd, normalised, n_pred, n_truth\n"
 	        "                        [required]\n"
-	        "  --json FILE           summary: inputs, options, per metric the values and the best prediction\n",
+	        "  --json FILE           summary: inputs, options, per metric the values and the best prediction\n"
+	        "  --growth-column COL   obs column of per-day growth rates g in --truth: adds the baseline\n"
+	        "                        independent_growth (pairs drawn with source weights g^(at - from):\n"
+	        "                        Waddington-OT's random interpolation with growth)\n"
+	        "  --wot-table FILE      also write Waddington-OT's validation long table (interval_start,\n"
+	        "                        interval_mid, interval_end, t0, t1, cv0, cv1, name, distance, full;\n"
+	        "                        names F first, L last, R random, Rg random with growth, I interpolated;\n"
+	        "                        distance = emd2 as wot's earth_mover_distance) with scuot's metrics\n"
+	        "                        as extra columns\n",
 	        a->embedding, a->day_key, (long long)o->rff_features, o->rff_draws, (long long)o->emd_max_cells);
 	scuot_cli_global_help(fp, c);
 	fprintf(fp, "\nExample:\n  scuot-score --truth pca.h5ad --from 2 --at 4 --to 6 --name uot interp_uot.h5ad "
@@ -88,7 +96,7 @@ static int parse_args(int argc, char **argv, scuot_cli *c, score_args *a)
 {
 	enum {
 		OPT_TRUTH = 1, OPT_FROM, OPT_AT, OPT_TO, OPT_EMB, OPT_DAYKEY, OPT_METRICS, OPT_FEAT, OPT_DRAWS,
-		OPT_BW, OPT_EMDMAX, OPT_SCALE, OPT_PAIRS, OPT_NAME, OPT_JSON
+		OPT_BW, OPT_EMDMAX, OPT_SCALE, OPT_PAIRS, OPT_NAME, OPT_JSON, OPT_GROWTH, OPT_WOT
 	};
 	static const struct option lopts[] = {
 		{ "truth", required_argument, NULL, OPT_TRUTH },
@@ -106,6 +114,8 @@ static int parse_args(int argc, char **argv, scuot_cli *c, score_args *a)
 		{ "baseline-pairs", required_argument, NULL, OPT_PAIRS },
 		{ "name", required_argument, NULL, OPT_NAME },
 		{ "json", required_argument, NULL, OPT_JSON },
+		{ "growth-column", required_argument, NULL, OPT_GROWTH },
+		{ "wot-table", required_argument, NULL, OPT_WOT },
 		{ "output", required_argument, NULL, 'o' },
 		SCUOT_CLI_GLOBAL_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
@@ -172,6 +182,8 @@ static int parse_args(int argc, char **argv, scuot_cli *c, score_args *a)
 			break;
 		case OPT_NAME: a->names[a->n_names++] = optarg; break;
 		case OPT_JSON: a->json = optarg; break;
+		case OPT_GROWTH: a->growth = optarg; break;
+		case OPT_WOT: a->wot_table = optarg; break;
 		case 'o': a->output = optarg; break;
 		case ':': return scuot_cli_usage_error(c, "option '%s' needs a value", argv[optind - 1]);
 		default: return scuot_cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
@@ -560,6 +572,80 @@ static int write_json(const scuot_cli *c, const score_args *sa, const scuot_eval
 	return scuot_outfile_commit(o, e);
 }
 
+/* Weights g_i^(at - from) of the source cells (in file order) from the growth column of the truth. */
+static int growth_weights(const score_args *sa, const scuot_adata *t, const scuot_col *day, double **out,
+                          scuot_err *e)
+{
+	int gc = scuot_df_find(&t->obs, sa->growth);
+	int64_t k = 0;
+	if (gc < 0)
+		return scuot_err_set(e, SCUOT_EINPUT, "%s: /obs/%s: no such column (--growth-column)", sa->truth, sa->growth);
+	if (!(*out = scuot_alloc((size_t)t->n_obs, sizeof(double), 0, "growth weights", e)))
+		return e->code;
+	for (int64_t r = 0; r < t->n_obs; r++) {
+		if (!same_day(scuot_col_num(day, r), sa->from))
+			continue;
+		double g = scuot_col_num(&t->obs.cols[gc], r);
+		if (!(g > 0) || !isfinite(g))
+			return scuot_err_set(e, SCUOT_EINPUT, "%s: /obs/%s: cell %s has growth rate %g; growth rates must be "
+			                     "positive and finite", sa->truth, sa->growth, t->obs.index[r], g);
+		(*out)[k++] = pow(g, sa->at - sa->from);
+	}
+	return 0;
+}
+
+/* Waddington-OT's validation table (wot optimal_transport_validation: names F, L, R, Rg, I), with scuot's
+ * metrics beside it.  distance is emd2 (sqrt of exact OT with squared Euclidean cost). */
+static int write_wot(const score_args *sa, scuot_eval *ev, const scuot_eval_pop *truth, const pop_row *rows, int nrow,
+                     scuot_err *e)
+{
+	scuot_outfile *o = scuot_outfile_open(sa->wot_table, 1, e);
+	if (!o)
+		return e->code;
+	fprintf(o->fp, "interval_start\tinterval_mid\tinterval_end\tt0\tt1\tcv0\tcv1\tname\tdistance\tfull\tprediction");
+	for (int k = 0; k < SCUOT_EVAL_NMETRIC; k++)
+		if (sa->o.metrics & 1u << k)
+			fprintf(o->fp, "\t%s\t%s_normalised", scuot_eval_metric_name(k), scuot_eval_metric_name(k));
+	fputc('\n', o->fp);
+	for (int r = 0; r < nrow; r++) {
+		const char *name = "I";
+		double t0 = sa->at;
+		if (!strcmp(rows[r].kind, "baseline")) {
+			if (!strcmp(rows[r].name, "source"))
+				name = "F", t0 = sa->from;
+			else if (!strcmp(rows[r].name, "target"))
+				name = "L", t0 = sa->to;
+			else if (!strcmp(rows[r].name, "independent"))
+				name = "R";
+			else if (!strcmp(rows[r].name, "independent_growth"))
+				name = "Rg";
+			else
+				continue; /* the union has no Waddington-OT analogue */
+		}
+		double dist = rows[r].s.value[SCUOT_EVAL_EMD2], sd;
+		if (!(sa->o.metrics & 1u << SCUOT_EVAL_EMD2)) {
+			scuot_eval_pop p = { rows[r].name, rows[r].x, rows[r].w, rows[r].n, 16 + (uint64_t)r };
+			int ret = scuot_eval_distance(ev, SCUOT_EVAL_EMD2, &p, truth, &dist, &sd, e);
+			if (ret) {
+				scuot_outfile_abort(o);
+				return ret;
+			}
+		}
+		fprintf(o->fp, "%g\t%g\t%g\t%g\t%g\t\t\t%s\t", sa->from, sa->at, sa->to, t0, sa->at, name);
+		put_num(o->fp, dist);
+		fprintf(o->fp, "\tTrue\t%s", rows[r].name);
+		for (int k = 0; k < SCUOT_EVAL_NMETRIC; k++)
+			if (sa->o.metrics & 1u << k) {
+				fputc('\t', o->fp);
+				put_num(o->fp, rows[r].s.value[k]);
+				fputc('\t', o->fp);
+				put_num(o->fp, rows[r].s.normalised[k]);
+			}
+		fputc('\n', o->fp);
+	}
+	return scuot_outfile_commit(o, e);
+}
+
 static int run(const scuot_cli *c, const score_args *sa, scuot_err *e)
 {
 	scuot_adata *t = NULL;
@@ -567,7 +653,8 @@ static int run(const scuot_cli *c, const score_args *sa, scuot_err *e)
 	pop_row *rows = NULL, truth = { 0 };
 	const scuot_mat *emb;
 	double *scale = NULL;
-	int nrow = sa->n_pred + 4, ret, dc;
+	int nbase = sa->growth ? 5 : 4, nrow = sa->n_pred + nbase, ret, dc;
+	double *gw = NULL; /* growth weights of the source cells */
 	int64_t d, npairs;
 	if (!(rows = scuot_alloc((size_t)nrow, sizeof *rows, 1, "populations", e)))
 		return e->code;
@@ -590,6 +677,8 @@ static int run(const scuot_cli *c, const score_args *sa, scuot_err *e)
 	    (ret = day_cells(sa->truth, &t->obs.cols[dc], t->n_obs, sa->day_key, sa->to, "--to", emb,
 	                     &rows[sa->n_pred + 1], e)))
 		goto done;
+	if (sa->growth && (ret = growth_weights(sa, t, &t->obs.cols[dc], &gw, e)))
+		goto done;
 	if (sa->scale_sv && (ret = singular_values(sa->truth, t, sa->embedding, emb, &t->obs.cols[dc], &scale, e)))
 		goto done;
 	scuot_log_info("%s: %lld held-out cells of day %g, %lld source cells (day %g), %lld target cells (day %g), "
@@ -605,13 +694,14 @@ static int run(const scuot_cli *c, const score_args *sa, scuot_err *e)
 	scuot_eval_pop tgt = { "target", rows[sa->n_pred + 1].x, NULL, rows[sa->n_pred + 1].n, 2 };
 	scuot_eval_pop tru = { "truth", truth.x, NULL, truth.n, 0 };
 	pop_row *b = rows + sa->n_pred;
-	static const char *const bnames[4] = { "source", "target", "union", "independent" };
-	for (int k = 0; k < 4; k++)
+	static const char *const bnames[5] = { "source", "target", "union", "independent", "independent_growth" };
+	for (int k = 0; k < nbase; k++)
 		if (!(b[k].name = scuot_strdup(bnames[k], e))) {
 			ret = e->code;
 			goto done;
 		}
-	b[0].kind = b[1].kind = b[2].kind = b[3].kind = "baseline";
+	for (int k = 0; k < nbase; k++)
+		b[k].kind = "baseline";
 	if ((ret = scuot_eval_union(&src, &tgt, d, &b[2].x, &b[2].w, e)))
 		goto done;
 	b[2].n = src.n + tgt.n;
@@ -620,6 +710,13 @@ static int run(const scuot_cli *c, const score_args *sa, scuot_err *e)
 	                                  0x494e4400u, &b[3].x, e)))
 		goto done;
 	b[3].n = npairs;
+	if (sa->growth) {
+		scuot_eval_pop srcg = { "source", rows[sa->n_pred].x, gw, rows[sa->n_pred].n, 1 };
+		if ((ret = scuot_eval_independent(&srcg, &tgt, d, (sa->at - sa->from) / (sa->to - sa->from), npairs,
+		                                  sa->o.seed, 0x494e4447u, &b[4].x, e)))
+			goto done;
+		b[4].n = npairs;
+	}
 	if (!(ev = scuot_eval_new(&sa->o, d, &tru, &src, &tgt, scale, e))) {
 		ret = e->code;
 		goto done;
@@ -651,11 +748,18 @@ static int run(const scuot_cli *c, const score_args *sa, scuot_err *e)
 		remove(sa->output);
 		goto done;
 	}
+	if (sa->wot_table && (ret = write_wot(sa, ev, &tru, rows, nrow, e))) {
+		remove(sa->output);
+		if (sa->json)
+			remove(sa->json);
+		goto done;
+	}
 	scuot_log_info("wrote %s%s%s", sa->output, sa->json ? " and " : "", sa->json ? sa->json : "");
 done:
 	scuot_adata_free(t);
 	scuot_eval_free(ev);
 	free(scale);
+	free(gw);
 	free(truth.x);
 	for (int r = 0; r < nrow; r++) {
 		free(rows[r].name);

@@ -14,6 +14,7 @@
 #include "io/h5ad.h"
 #include "io/meta.h"
 #include "io/result.h"
+#include "io/tmap.h"
 #include "ot/cost.h"
 #include "ot/ot.h"
 
@@ -21,12 +22,13 @@
 #define DEFAULT_TOPK 100
 
 typedef struct tr_args {
-	const char *input, *output, *method, *embedding, *day_key, *growth;
+	const char *input, *output, *method, *embedding, *day_key, *growth, *tmap;
 	double t0, t1;
 	int have_t0, have_t1, list;
 	int cost, cost_norm;
 	uint64_t max_memory;
 	int64_t topk;
+	const char *preset;
 	int n_given; /* method parameters given on the command line, resolved once the method is known */
 	const char *given_name[MAX_GIVEN], *given_val[MAX_GIVEN];
 } tr_args;
@@ -89,7 +91,11 @@ static void usage(FILE *fp, const scuot_cli *c)
 	        "  --growth-column COL   obs column of per-day growth rates g of the source cells: source\n"
 	        "                        masses a_i = g_i^(D1-D0) / n and target masses b_j = sum(a) / m\n"
 	        "                        (Waddington-OT's convention) [a_i = 1/n, b_j = 1/m]\n"
-	        "  --list-methods        print the methods (name, family, summary) and exit\n\n"
+	        "  --list-methods        print the methods (name, family, summary) and exit\n"
+	        "  --preset wot          method uot with Waddington-OT's meanings and defaults: --epsilon 0.05\n"
+	        "                        --lambda1 1 --lambda2 50 --epsilon0 1 --growth-iters 1, cost sqeuclidean\n"
+	        "                        divided by its median (options given explicitly override it); use it on a\n"
+	        "                        local PCA of the two days (scuot-pca -k 30 --fit-days D0,D1)\n\n"
 	        "Resources:\n"
 	        "  --max-memory SIZE     budget for kernels and couplings, e.g. 8G or 50%% [50%% of physical\n"
 	        "                        memory]; what does not fit is computed in blocks on the fly and the\n"
@@ -97,7 +103,10 @@ static void usage(FILE *fp, const scuot_cli *c)
 	        "  --topk N              coupling entries kept per source cell when the dense coupling is over\n"
 	        "                        the budget (0: none) [%d]\n\n"
 	        "Output:\n"
-	        "  -o, --output FILE     result file (HDF5) [required]\n",
+	        "  -o, --output FILE     result file (HDF5) [required]\n"
+	        "  --export-tmap FILE    also write the coupling as a Waddington-OT transport map (.h5ad: obs =\n"
+	        "                        source cells with g0, g1, growth_rate, scaling; var = target cells;\n"
+	        "                        X = coupling, or its --topk largest entries per cell when not stored)\n",
 	        DEFAULT_TOPK);
 	for (int k = 0; k < nm; k++) {
 		fprintf(fp, "\nMethod %s (%s): %s\n  %s; default cost %s.\n", m[k].name, m[k].family, m[k].summary,
@@ -113,7 +122,7 @@ static void usage(FILE *fp, const scuot_cli *c)
 static int parse_args(int argc, char **argv, scuot_cli *c, tr_args *a)
 {
 	enum { OPT_METHOD = 1, OPT_FROM, OPT_TO, OPT_EMB, OPT_DAYKEY, OPT_COST, OPT_NORM, OPT_GROWTH, OPT_LIST,
-	       OPT_TOPK, OPT_PARAM = 0x2000 };
+	       OPT_TOPK, OPT_TMAP, OPT_PRESET, OPT_PARAM = 0x2000 };
 	static const struct option fixed[] = {
 		{ "method", required_argument, NULL, OPT_METHOD },
 		{ "from", required_argument, NULL, OPT_FROM },
@@ -126,6 +135,8 @@ static int parse_args(int argc, char **argv, scuot_cli *c, tr_args *a)
 		{ "list-methods", no_argument, NULL, OPT_LIST },
 		{ "max-memory", required_argument, NULL, SCUOT_OPT_MAX_MEMORY },
 		{ "topk", required_argument, NULL, OPT_TOPK },
+		{ "export-tmap", required_argument, NULL, OPT_TMAP },
+		{ "preset", required_argument, NULL, OPT_PRESET },
 		{ "output", required_argument, NULL, 'o' },
 		SCUOT_CLI_GLOBAL_LONGOPTS,
 	};
@@ -193,6 +204,12 @@ static int parse_args(int argc, char **argv, scuot_cli *c, tr_args *a)
 				return 2;
 			a->topk = v;
 			break;
+		case OPT_TMAP: a->tmap = optarg; break;
+		case OPT_PRESET:
+			if (strcmp(optarg, "wot"))
+				return scuot_cli_usage_error(c, "--preset: '%s' is not a preset (wot)", optarg);
+			a->preset = optarg;
+			break;
 		case 'o': a->output = optarg; break;
 		case ':': return scuot_cli_usage_error(c, "option '%s' needs a value", argv[optind - 1]);
 		default: return scuot_cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
@@ -202,8 +219,12 @@ static int parse_args(int argc, char **argv, scuot_cli *c, tr_args *a)
 		list_methods(stdout);
 		return 1;
 	}
+	if (a->preset && !a->method)
+		a->method = "uot";
 	if (!a->method)
 		return scuot_cli_usage_error(c, "no method given (--method; --list-methods shows them)");
+	if (a->preset && strcmp(a->method, "uot"))
+		return scuot_cli_usage_error(c, "--preset wot is a preset of method uot, not %s", a->method);
 	if (!scuot_ot_method_find(a->method))
 		return scuot_cli_usage_error(c, "--method: no method '%s' (--list-methods shows them)", a->method);
 	if (!a->have_t0 || !a->have_t1)
@@ -220,11 +241,22 @@ static int parse_args(int argc, char **argv, scuot_cli *c, tr_args *a)
 	return 0;
 }
 
-/* Parameter values of method m: defaults, then the options given.  2 on a usage error. */
+/* Waddington-OT's defaults (wot optimal_transport OTModel: epsilon 0.05, lambda1 1, lambda2 50, epsilon0 1,
+ * growth_iters 1; cost squared Euclidean divided by its median, set in main). */
+static const struct { const char *name; double value; } preset_wot[] = {
+	{ "epsilon", 0.05 }, { "lambda1", 1 }, { "lambda2", 50 }, { "epsilon0", 1 }, { "growth-iters", 1 },
+};
+
+/* Parameter values of method m: defaults, the preset, then the options given.  2 on a usage error. */
 static int method_params(const scuot_cli *c, const tr_args *a, const scuot_ot_method *m, double *par)
 {
 	for (int k = 0; k < m->n_params; k++)
 		par[k] = m->params[k].def;
+	for (size_t q = 0; a->preset && q < sizeof preset_wot / sizeof preset_wot[0]; q++) {
+		int k = scuot_ot_param_index(m, preset_wot[q].name);
+		if (k >= 0)
+			par[k] = preset_wot[q].value;
+	}
 	for (int g = 0; g < a->n_given; g++) {
 		int k = scuot_ot_param_index(m, a->given_name[g]);
 		if (k < 0)
@@ -339,6 +371,16 @@ static int run(const scuot_cli *c, const tr_args *ta, const scuot_ot_method *m, 
 	if (!r->converged)
 		scuot_log_warning("%s did not converge within its iteration limit; the result is written but "
 		                  "raise the iteration limit or the tolerance", m->name);
+	if (ta->tmap) {
+		scuot_adata *tm = NULL;
+		if ((ret = scuot_tmap_from_result(r, ta->topk, &tm, e)) || (ret = scuot_cli_record(c, tm, e)) ||
+		    (ret = scuot_h5ad_write(ta->tmap, tm, e))) {
+			scuot_adata_free(tm);
+			goto done;
+		}
+		scuot_log_info("wrote %s (transport map, %lld entries)", ta->tmap, (long long)tm->X->nnz);
+		scuot_adata_free(tm);
+	}
 	if ((ret = scuot_result_write(ta->output, r, e)))
 		goto done;
 	scuot_log_info("wrote %s", ta->output);
@@ -366,6 +408,10 @@ int main(int argc, char **argv)
 	int r = parse_args(argc, argv, &c, &a);
 	if (r)
 		return r == 1 ? 0 : 2;
+	if (a.preset) { /* Waddington-OT's cost, unless given */
+		if (a.cost < 0)
+			a.cost = SCUOT_COST_SQEUCLIDEAN;
+	}
 	const scuot_ot_method *m = scuot_ot_method_find(a.method);
 	if (method_params(&c, &a, m, par))
 		return 2;

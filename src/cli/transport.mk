@@ -7,4 +7,5 @@ scuot_interpolate_SOURCES = src/cli/interpolate.c
 scuot_interpolate_LDADD = $(CLI_LIBS)
 
 TESTS += tests/cli/transport.sh tests/cli/lodo.sh
-EXTRA_DIST += tests/cli/transport.sh tests/cli/lodo.sh
+EXTRA_DIST += tests/cli/transport.sh tests/cli/lodo.sh tests/fixtures/ot/wot/make_fixture.py \
+	tests/fixtures/ot/wot/problem.h5ad tests/fixtures/ot/wot/tmap.txt

@@ -97,6 +97,28 @@ PY
 		ok "$m interpolation: rerun and 4 threads identical" || not_ok "$m interpolation differs"
 done
 
+# --- --max-memory: a transport larger than its budget runs blocked, and its peak RSS does not grow with n m ---
+peak() { sed -n 's/.*peak RSS \([0-9.]*\) MB.*/\1/p' "$1" | tail -1; }
+"$S" -q --seed 4 --days 0,1 --cells 2400 --genes 200 -o "$WORK/mem" &&
+	"$I" -q "$WORK/mem/counts.h5ad" -o "$WORK/mem/c.h5ad" && "$N" -q "$WORK/mem/c.h5ad" --n-top-genes 100 -o "$WORK/mem/n.h5ad" &&
+	"$P" -q "$WORK/mem/n.h5ad" -k 10 -o "$WORK/mem/p.h5ad" || not_ok "make the memory-test input"
+# full storage needs 2400 x 2400 doubles twice (kernel and coupling, 92 MB); the budget is 4 MB
+"$T" --method uot --max-iter 20 --max-memory 4M --topk 10 --from 0 --to 1 "$WORK/mem/p.h5ad" -o "$WORK/mem/b.h5" 2>"$WORK/mem/b.log"
+rb=$?
+"$T" --method uot --max-iter 20 --from 0 --to 1 "$WORK/mem/p.h5ad" -o "$WORK/mem/f.h5" 2>"$WORK/mem/f.log"
+rf=$?
+# baseline: the same stage on 150 x 150 cells (libraries, input, tables)
+"$T" --method uot --max-iter 20 --from 0 --to 2 "$WORK/pca.1.a.h5ad" -o "$WORK/mem/s.h5" 2>"$WORK/mem/s.log"
+pb=$(peak "$WORK/mem/b.log") pf=$(peak "$WORK/mem/f.log") p0=$(peak "$WORK/mem/s.log")
+if [ $rb = 0 ] && [ $rf = 0 ] && grep -q "recomputed on the fly" "$WORK/mem/b.log" && grep -q "does not fit" "$WORK/mem/b.log" &&
+	awk -v b="$pb" -v f="$pf" -v z="$p0" 'BEGIN { exit !(f - b > 40 && b - z < 4 + 4) }'; then
+	ok "uot over a 4 MB budget: blocked kernel, top-k coupling, peak RSS $pb MB = baseline $p0 MB + less than 4 MB budget + 4 MB (unbounded: $pf MB)"
+else
+	not_ok "uot over a 4 MB budget: peak RSS $pb MB, baseline $p0 MB, unbounded $pf MB (status $rb $rf)" "$(cat "$WORK/mem/b.log")"
+fi
+run_expect "emd refuses a cost matrix over the budget" 1 "needs .*--max-memory" "$WORK/mem/e.h5" \
+	"$T" --method emd --max-memory 4M --from 0 --to 1 "$WORK/mem/p.h5ad" -o "$WORK/mem/e.h5"
+
 # the simulator's h5ad carries truth columns the 10x directory lacks: compare X and the indices
 counts_only() {
 	"$DUMP" h5ad "$1" | "$PYTHON3" -c 'import json, sys

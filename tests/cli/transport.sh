@@ -114,4 +114,57 @@ run_expect "interpolate a result of another version" 2 "old.h5: transport result
 	"$I" --at 1 "$WORK/old.h5" -o "$O.x.h5ad"
 run_expect "wfr rule on a uot result" 2 "needs a result of method wfr" "$O.x.h5ad" \
 	"$I" --at 1 --rule wfr "$O.uot.h5" -o "$O.x.h5ad"
+# --- transport maps (Waddington-OT layout) ---
+run_expect "export a tmap" 0 "transport map" "$O.tmap.h5ad" "$T" --method uot --from 0 --to 2 "$PCA" -o "$O.u2.h5" \
+	--export-tmap "$O.tmap.h5ad"
+run_expect "export a top-k tmap" 0 "" "$O.tmapk.h5ad" "$T" --method uot --max-memory 16K --topk 4 --from 0 --to 2 "$PCA" \
+	-o "$O.u3.h5" --export-tmap "$O.tmapk.h5ad"
+run_expect "interpolate a tmap" 0 "" "$O.it.h5ad" "$I" --at 1 "$O.tmap.h5ad" --coords "$PCA" -o "$O.it.h5ad"
+"$PYTHON3" - "$O" "$PCA" >"$WORK/py.out" 2>&1 <<'PY'
+import sys, anndata, h5py, numpy as np, scipy.sparse as sp
+o, pca = sys.argv[1], anndata.read_h5ad(sys.argv[2])
+t = anndata.read_h5ad(f"{o}.tmap.h5ad")
+f = h5py.File(f"{o}.u2.h5", "r")
+src = [s.decode() for s in f["problem/source_ids"][:]]; tgt = [s.decode() for s in f["problem/target_ids"][:]]
+assert list(t.obs_names) == src and list(t.var_names) == tgt
+assert list(pca.obs_names[pca.obs["day"] == 0]) == src
+P = f["coupling/dense"][:]
+assert np.allclose(t.X.toarray(), P * len(src), rtol=1e-6, atol=1e-12)  # wot's scale: n pi
+assert np.allclose(t.obs["g1"], f["marginals/row_sum"][:] * len(src)) and np.allclose(t.obs["g0"], 1)
+assert np.allclose(t.X.sum(1).A1, t.obs["g1"], rtol=1e-5)
+assert np.allclose(t.obs["growth_rate"], t.obs["g1"] ** 0.5) and t.uns["tmap"]["t1"] == 2
+k = anndata.read_h5ad(f"{o}.tmapk.h5ad")
+assert (k.X.getnnz(axis=1) == 4).all()
+# the 4 kept entries of each row are that row's 4 largest
+for i in range(0, k.n_obs, 7):
+    assert set(k.X[i].indices) == set(np.argsort(-P[i])[:4])
+a = anndata.read_h5ad(f"{o}.i1.h5ad"); b = anndata.read_h5ad(f"{o}.it.h5ad")
+assert a.n_obs == b.n_obs and b.uns["scuot_interpolate"]["t1"] == 2
+# a map as Waddington-OT writes it: dense float64 X, obs g0/g1, no uns
+w = anndata.AnnData(X=P * 3.0, obs={"g0": np.ones(len(src)), "g1": P.sum(1) * 3 * len(src)})
+w.obs_names, w.var_names = src, tgt
+w.write_h5ad(f"{o}.wot_tmap.h5ad")
+print("ok")
+PY
+[ $? = 0 ] && ok "transport maps: obs/var, coupling, growth columns, top-k rows; interpolation from a map" ||
+	not_ok "transport maps" "$(cat "$WORK/py.out")"
+run_expect "interpolate a wot-written tmap" 0 "" "$O.iw2.h5ad" "$I" --at 1 "$O.wot_tmap.h5ad" --coords "$PCA" -o "$O.iw2.h5ad"
+run_expect "tmap without --coords" 2 "needs --coords|read with --coords" "$O.x.h5ad" "$I" --at 1 "$O.tmap.h5ad" -o "$O.x.h5ad"
+run_expect "tmap cells missing from the coordinates" 2 "is not in .*cells.h5ad|no such embedding" "$O.x.h5ad" \
+	"$I" --at 1 "$O.tmap.h5ad" --coords "$WORK/cells.h5ad" -o "$O.x.h5ad"
+# --- --preset wot: Waddington-OT's own transport_stablev2 on the same cells (tests/fixtures/ot/wot) ---
+FXW=$top_srcdir/tests/fixtures/ot/wot
+run_expect "preset wot" 0 "" "$O.w.h5ad" "$T" --preset wot --growth-column g --from 0 --to 2 "$FXW/problem.h5ad" \
+	-o "$O.w.h5" --export-tmap "$O.w.h5ad"
+"$PYTHON3" - "$O.w.h5ad" "$FXW/tmap.txt" >"$WORK/py.out" 2>&1 <<'PY'
+import sys, anndata, numpy as np
+t = anndata.read_h5ad(sys.argv[1]).X.toarray(); w = np.loadtxt(sys.argv[2])
+err = abs(t - w).max() / w.max()
+assert err < 1e-5, err
+print(f"max relative difference {err:.2g}")
+PY
+[ $? = 0 ] && ok "preset wot agrees with Waddington-OT's transport map ($(cat "$WORK/py.out"))" ||
+	not_ok "preset wot against Waddington-OT" "$(cat "$WORK/py.out")"
+run_expect "preset of another method" 2 "--preset wot is a preset of method uot, not emd" "$O.x.h5" \
+	"$T" --preset wot --method emd --from 0 --to 2 "$PCA" -o "$O.x.h5"
 finish

@@ -264,6 +264,11 @@ static scuot_ot_result *sample_result(fixture *fx, int kind)
 	r->curve = malloc(3 * sizeof(double));
 	r->curve[0] = 1, r->curve[1] = 0.1, r->curve[2] = 0.01;
 	snprintf(r->curve_name, sizeof r->curve_name, "marginal error");
+	if (kind == SCUOT_COUPLING_SPARSE) {
+		r->curve2 = malloc(3 * sizeof(double));
+		r->curve2[0] = 3, r->curve2[1] = 2, r->curve2[2] = 1;
+		snprintf(r->curve2_name, sizeof r->curve2_name, "mmd to source");
+	}
 	return r;
 }
 
@@ -313,7 +318,10 @@ Test(ot, result_roundtrip)
 			cr_assert_arr_eq(ra, qa, sizeof ra);
 		}
 		if (kind == SCUOT_COUPLING_SPARSE)
-			cr_assert(q->pi.topk == 2 && q->pi.kept_mass == r->pi.kept_mass);
+			cr_assert(q->pi.topk == 2 && q->pi.kept_mass == r->pi.kept_mass && q->curve2 && q->curve2[1] == 2 &&
+			          !strcmp(q->curve2_name, "mmd to source"));
+		else
+			cr_assert_null(q->curve2);
 		if (kind == SCUOT_COUPLING_NONE) {
 			cr_assert_eq(q->n_snap, 2);
 			cr_assert(q->snap[1].s == 0.5 && q->snap[1].x[5] == r->snap[1].x[5] && q->snap[1].w[2] == 3 &&

@@ -159,6 +159,16 @@ static int write_body(hid_t f, const scuot_ot_result *r, scuot_err *e)
 		scuot_h5_close(d);
 		if (ret)
 			goto done;
+		if (r->curve2) {
+			if ((ret = put_f64(g, "curve2", r->curve2, 1, r->n_curve, 0, e)))
+				goto done;
+			d = H5Dopen2(g, "curve2", H5P_DEFAULT);
+			ret = d < 0 ? scuot_h5_errh(e, SCUOT_EIO, g, "curve2", "cannot reopen") :
+			              scuot_h5_attr_set_str(d, "name", r->curve2_name, e);
+			scuot_h5_close(d);
+			if (ret)
+				goto done;
+		}
 	}
 done:
 	scuot_h5_close(g);
@@ -547,6 +557,19 @@ static int read_body(hid_t f, const char *path, const char *method, scuot_ot_res
 		s = NULL;
 		r->n_curve = (int)nc;
 		scuot_h5_close(d);
+		if (!ret && scuot_h5_exists(g, "curve2")) {
+			if ((ret = get_f64(g, "curve2", nc, &r->curve2, e)))
+				goto done;
+			if ((d = scuot_h5_dopen(g, "curve2", e)) < 0) {
+				ret = (int)d;
+				goto done;
+			}
+			if ((ret = scuot_h5_attr_str(d, "name", &s, e)) == 0 && s)
+				snprintf(r->curve2_name, sizeof r->curve2_name, "%s", s);
+			free(s);
+			s = NULL;
+			scuot_h5_close(d);
+		}
 	}
 done:
 	free(s);

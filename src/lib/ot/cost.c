@@ -11,7 +11,7 @@
 #include "core/rng.h"
 #include "ot/cost.h"
 
-#define MEDIAN_SAMPLE (1 << 20)
+#define MEDIAN_SAMPLE (1 << 18)
 
 int scuot_cost_init(scuot_cost *c, int kind, const double *x, int64_t n, const double *y, int64_t m,
                     int64_t d, double delta, scuot_err *e)

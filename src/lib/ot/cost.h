@@ -43,7 +43,7 @@ SCUOT_EXPORT int scuot_cost_init(scuot_cost *c, int kind, const double *x, int64
 /* Release the owned arrays (the struct itself is the caller's).  NULL accepted. */
 SCUOT_EXPORT void scuot_cost_free(scuot_cost *c);
 /* Choose the normalisation: scale becomes the median, mean or max of the finite entries (median over
- * a fixed sample of at most 2^20 entries when n m is larger, so it is deterministic).  WFR costs are
+ * a fixed sample of at most 2^18 entries when n m is larger, so it is deterministic).  WFR costs are
  * never normalised (delta sets their scale): SCUOT_EUSAGE.  SCUOT_ENUMERIC if the statistic is 0. */
 SCUOT_EXPORT int scuot_cost_normalize(scuot_cost *c, int norm, scuot_err *e);
 /* Rows [i0, i1) of C into out ((i1 - i0) x m, row-major), divided by scale.  Uses dgemm for the

@@ -187,7 +187,7 @@ int scuot_interp(const scuot_ot_result *r, double s, int rule, int64_t npoints, 
 		return scuot_err_set(e, SCUOT_EUSAGE, "population size %lld is not positive", (long long)npoints);
 	/* categories: n source rows, then (WFR) n destroyed sources and m created targets */
 	int64_t ncat = rule == SCUOT_INTERP_WFR ? 2 * n + m : n;
-	int64_t blk = (int64_t)((1 << 22) / m);
+	int64_t blk = (int64_t)((1 << 18) / m); /* 2 MB of rows at a time */
 	if (blk < 1)
 		blk = 1;
 	if (blk > n)

@@ -65,6 +65,7 @@ void scuot_ot_result_free(scuot_ot_result *r)
 	}
 	free(r->snap);
 	free(r->curve);
+	free(r->curve2);
 	free(r->version);
 	free(r->cmdline);
 	free(r->input);
@@ -164,6 +165,12 @@ static int cmp_i32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+void scuot_ot_topk(const double *row, int64_t m, int64_t k, int32_t *idx)
+{
+	topk_row(row, m, k, idx);
+	qsort(idx, (size_t)k, sizeof(int32_t), cmp_i32);
+}
+
 int scuot_ot_result_set_dense(scuot_ot_result *r, double *pi, size_t budget, int64_t topk, scuot_err *e)
 {
 	int64_t n = r->n, m = r->m;
@@ -189,8 +196,7 @@ int scuot_ot_result_set_dense(scuot_ot_result *r, double *pi, size_t budget, int
 	for (int64_t i = 0; i < n; i++) {
 		const double *row = pi + i * m;
 		int32_t *idx = c->indices + i * topk;
-		topk_row(row, m, topk, idx);
-		qsort(idx, (size_t)topk, sizeof(int32_t), cmp_i32);
+		scuot_ot_topk(row, m, topk, idx);
 		for (int64_t k = 0; k < topk; k++)
 			c->data[i * topk + k] = row[idx[k]], kept += row[idx[k]];
 		total += r->row_sum[i];
@@ -265,7 +271,7 @@ int scuot_ot_result_from_potentials(scuot_ot_result *r, size_t budget, int64_t t
 			return e->code;
 		c->indptr[0] = 0;
 	}
-	int64_t blk = (int64_t)((1 << 24) / (m > 0 ? m : 1));
+	int64_t blk = (int64_t)((1 << 18) / (m > 0 ? m : 1)); /* 2 MB of rows at a time */
 	if (blk < 1)
 		blk = 1;
 	double *rows = scuot_alloc((size_t)(blk * m), sizeof(double), 0, "coupling rows", e);
@@ -286,8 +292,7 @@ int scuot_ot_result_from_potentials(scuot_ot_result *r, size_t budget, int64_t t
 			r->row_sum[i] = s, total += s;
 			if (k > 0) {
 				int32_t *idx = c->indices + i * k;
-				topk_row(row, m, k, idx);
-				qsort(idx, (size_t)k, sizeof(int32_t), cmp_i32);
+				scuot_ot_topk(row, m, k, idx);
 				for (int64_t q = 0; q < k; q++)
 					c->data[i * k + q] = row[idx[q]], kept += row[idx[q]];
 				c->indptr[i + 1] = (i + 1) * k;

@@ -89,6 +89,8 @@ typedef struct scuot_ot_result {
 	int n_curve;           /* objective or error curve, one value per recorded iteration */
 	double *curve;
 	char curve_name[32];
+	double *curve2;        /* a second curve of n_curve values (particle flows: MMD to the source), or NULL */
+	char curve2_name[32];
 	/* provenance, filled by the executable (may be NULL) */
 	char *version, *cmdline, *input, *embedding;
 	uint64_t seed;
@@ -114,6 +116,9 @@ SCUOT_EXPORT int scuot_ot_result_from_potentials(scuot_ot_result *r, size_t budg
  * and eps when none is stored.  SCUOT_EINPUT when neither is available. */
 SCUOT_EXPORT int scuot_ot_result_coupling_rows(const scuot_ot_result *r, int64_t i0, int64_t i1, double *out,
                                                scuot_err *e);
+
+/* Indices of the k (1 <= k <= m) largest entries of row[0..m) into idx[0..k), in increasing order. */
+SCUOT_EXPORT void scuot_ot_topk(const double *row, int64_t m, int64_t k, int32_t *idx);
 
 /* ---- methods ---- */
 

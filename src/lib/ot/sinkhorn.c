@@ -24,7 +24,9 @@
  *   accumulator of its row block.  Row blocks are fixed by n alone (at most MAX_BLOCKS) and their
  *   accumulators are summed in block order, so results do not depend on the thread count.
  * - K~ is stored as double or float when the memory budget allows, else rebuilt from dgemm cost rows and
- *   exp in blocks of CHUNK rows every iteration (the same blocks and expressions, so both modes agree). */
+ *   exp in blocks of CHUNK rows every iteration (the same blocks and expressions, so both modes agree).
+ * - kernel entries below the smallest normal number of their type are stored as 0 (subnormals are slow and
+ *   carry nothing: rows are kept at largest entry >= e^-LIM). */
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -97,43 +99,6 @@ static inline int64_t blk_end(const sk *s, int64_t b)
 	return e < s->n ? e : s->n;
 }
 
-/* Dot product in a fixed order (8 lanes, then the tail). */
-static inline double dot_d(const double *restrict k, const double *restrict v, int64_t m)
-{
-	double s[8] = { 0 }, t = 0;
-	int64_t j = 0;
-	for (; j + 8 <= m; j += 8)
-		for (int l = 0; l < 8; l++)
-			s[l] += k[j + l] * v[j + l];
-	for (; j < m; j++)
-		t += k[j] * v[j];
-	return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7])) + t;
-}
-
-static inline double dot_f(const float *restrict k, const double *restrict v, int64_t m)
-{
-	double s[8] = { 0 }, t = 0;
-	int64_t j = 0;
-	for (; j + 8 <= m; j += 8)
-		for (int l = 0; l < 8; l++)
-			s[l] += (double)k[j + l] * v[j + l];
-	for (; j < m; j++)
-		t += (double)k[j] * v[j];
-	return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7])) + t;
-}
-
-static inline void axpy_d(double *restrict y, double a, const double *restrict k, int64_t m)
-{
-	for (int64_t j = 0; j < m; j++)
-		y[j] += a * k[j];
-}
-
-static inline void axpy_f(double *restrict y, double a, const float *restrict k, int64_t m)
-{
-	for (int64_t j = 0; j < m; j++)
-		y[j] += a * (double)k[j];
-}
-
 /* The proximal step of one scaling (see the top of the file), in the log domain and clamped. */
 static inline double prox(double lmass, double kv, double lam, double eps, double lref, double pot)
 {
@@ -146,6 +111,47 @@ static inline double prox(double lmass, double kv, double lam, double eps, doubl
 		l = -LCLAMP;
 	return exp(l);
 }
+
+/* The hot loop, built twice where GCC can (x86-64-v3, i.e. AVX2 and FMA, chosen at run time, and baseline
+ * x86-64): the rounding then depends on the machine, never on the thread count. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+#define HOT_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define HOT_CLONES
+#endif
+
+typedef double v4d __attribute__((vector_size(32)));
+typedef float v4f __attribute__((vector_size(16)));
+
+/* unaligned loads of 4 lanes (macros: a function returning v4d would change the ABI between the clones) */
+#define load_d(p) ({ v4d x_; memcpy(&x_, (p), sizeof x_); x_; })
+#define load_f(p) ({ v4f x_; memcpy(&x_, (p), sizeof x_); __builtin_convertvector(x_, v4d); })
+
+/* One row of the fused pass: kv = (K~ v)_i summed in a fixed order (4 accumulators of 4 lanes, then the
+ * tail), u_i from the proximal step, then acc += u_i K~_i. while the row is still in cache.  Returns u_i. */
+#define FUSED_ROW(NAME, T, LOAD) \
+	static HOT_CLONES double NAME(const T *restrict k, const double *restrict v, double *restrict acc, \
+	                              int64_t m, double lmass, double lam, double eps, double lref, double pot) \
+	{ \
+		v4d s0 = { 0 }, s1 = { 0 }, s2 = { 0 }, s3 = { 0 }; \
+		double t = 0; \
+		int64_t j = 0; \
+		for (; j + 16 <= m; j += 16) { \
+			s0 += LOAD(k + j) * load_d(v + j); \
+			s1 += LOAD(k + j + 4) * load_d(v + j + 4); \
+			s2 += LOAD(k + j + 8) * load_d(v + j + 8); \
+			s3 += LOAD(k + j + 12) * load_d(v + j + 12); \
+		} \
+		for (; j < m; j++) \
+			t += (double)k[j] * v[j]; \
+		v4d s = (s0 + s1) + (s2 + s3); \
+		double u = prox(lmass, ((s[0] + s[1]) + (s[2] + s[3])) + t, lam, eps, lref, pot); \
+		_Pragma("omp simd") for (j = 0; j < m; j++) acc[j] += u * (double)k[j]; \
+		return u; \
+	}
+
+FUSED_ROW(fused_d, double, load_d)
+FUSED_ROW(fused_f, float, load_f)
 
 /* One rebuild pass: row maxima of the exponents (f_i + g_j - C_ij) / eps, rows out of [-lim, lim] shifted
  * to largest exponent 0 through f, the kernel stored when it is kept, column maxima into acc per block. */
@@ -188,10 +194,13 @@ static void rebuild_pass(sk *s)
 					double x = (fi + s->g[j] - c[j]) * ieps;
 					if (x > cm[j])
 						cm[j] = x;
-					if (kd)
-						kd[j] = exp(x);
-					else if (kf)
-						kf[j] = (float)exp(x);
+					if (kd) {
+						double kx = exp(x);
+						kd[j] = kx < DBL_MIN ? 0 : kx; /* no subnormals: they are slow */
+					} else if (kf) {
+						double kx = exp(x);
+						kf[j] = kx < FLT_MIN ? 0 : (float)kx;
+					}
 				}
 			}
 		}
@@ -247,8 +256,10 @@ static double iterate(sk *s)
 				for (int64_t i = i0; i < i1; i++) {
 					double *c = C + (i - i0) * m, fi = s->f[i];
 					if (!s->dead_r[i])
-						for (int64_t j = 0; j < m; j++)
-							c[j] = exp((fi + s->g[j] - c[j]) * ieps);
+						for (int64_t j = 0; j < m; j++) {
+							double kx = exp((fi + s->g[j] - c[j]) * ieps);
+							c[j] = kx < DBL_MIN ? 0 : kx; /* as the stored kernel */
+						}
 				}
 			}
 			for (int64_t i = i0; i < i1; i++) {
@@ -256,18 +267,11 @@ static double iterate(sk *s)
 					s->u[i] = 0;
 					continue;
 				}
-				double kv, ui;
-				if (s->mode == KERN_FLOAT) {
-					const float *k = s->kf + i * m;
-					kv = dot_f(k, s->v, m);
-					s->u[i] = ui = prox(s->lga[i], kv, s->la1, eps, s->ldx, s->f[i]);
-					axpy_f(ac, ui, k, m);
-				} else {
-					const double *k = s->mode == KERN_DOUBLE ? s->kd + i * m : C + (i - i0) * m;
-					kv = dot_d(k, s->v, m);
-					s->u[i] = ui = prox(s->lga[i], kv, s->la1, eps, s->ldx, s->f[i]);
-					axpy_d(ac, ui, k, m);
-				}
+				if (s->mode == KERN_FLOAT)
+					s->u[i] = fused_f(s->kf + i * m, s->v, ac, m, s->lga[i], s->la1, eps, s->ldx, s->f[i]);
+				else
+					s->u[i] = fused_d(s->mode == KERN_DOUBLE ? s->kd + i * m : C + (i - i0) * m, s->v, ac, m,
+					                  s->lga[i], s->la1, eps, s->ldx, s->f[i]);
 			}
 		}
 	}
