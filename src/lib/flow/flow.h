@@ -16,8 +16,8 @@ extern "C" {
 /* The methods themselves are reached through the transport method table (ot/ot.h): ksd, kusd, ift,
  * mmdflow and wfrflow.  Each moves particles that start at the source cells with masses a, records a
  * snapshot every --record steps (snapshot s = MMD to source / (MMD to source + MMD to target)), the MMD
- * to the target in the result's curve, and scaling factors final weight / initial weight.  The Gaussian
- * kernel is k(x, y) = exp(-|x - y|^2 / (2 sigma^2)) as in kern/kern.h. */
+ * to the target in the result's curve and to the source in curve2, and scaling factors final weight /
+ * initial weight.  The Gaussian kernel is k(x, y) = exp(-|x - y|^2 / (2 sigma^2)) as in kern/kern.h. */
 
 /* ---- Gaussian kernel sums with gradients ----
  * For query points q (n x d) and a cloud z (m x d) with signed coefficients v (m):

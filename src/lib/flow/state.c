@@ -114,15 +114,17 @@ int flow_finish(flow_state *s, scuot_ot_result *r, int64_t steps, const char *cu
 		tot += s->w[i];
 	}
 	free(r->curve);
-	r->curve = s->curve, r->n_curve = s->n_rec;
-	s->curve = NULL;
+	free(r->curve2);
+	r->curve = s->curve, r->curve2 = s->curve_src, r->n_curve = s->n_rec;
+	s->curve = s->curve_src = NULL;
 	snprintf(r->curve_name, sizeof r->curve_name, "%s", curve_name);
+	snprintf(r->curve2_name, sizeof r->curve2_name, "mmd to source");
 	r->iterations = steps, r->converged = 1;
 	r->objective = r->n_curve ? r->curve[r->n_curve - 1] : NAN;
 	r->marg_err_a = 0;
 	scuot_log_info("%lld steps: MMD to target %.4g (start %.4g), to source %.4g; total mass %.4g of the source's",
 	               (long long)steps, r->objective, s->n_rec ? r->curve[0] : NAN,
-	               s->n_rec ? s->curve_src[s->n_rec - 1] : NAN, tot);
+	               r->n_curve ? r->curve2[r->n_curve - 1] : NAN, tot);
 	return 0;
 }
 
