@@ -20,6 +20,26 @@ for m in ksd kusd ift uot wfr; do
 	run_expect "$m at day 4" 0 "" "$WORK/$m.h5ad" "$BIN/scuot-interpolate" --at 4 -n 3000 "$WORK/$m.h5" \
 		-o "$WORK/$m.h5ad"
 done
+# the rule by name, a bad rule, and the curves of a flow result (MMD to target and to source per snapshot)
+run_expect "ksd --rule mmd-split" 0 "" "$WORK/ksd_split.h5ad" "$BIN/scuot-interpolate" --at 4 -n 3000 \
+	--rule mmd-split "$WORK/ksd.h5" -o "$WORK/ksd_split.h5ad"
+run_expect "bad --rule" 2 "--rule: 'mmd' is not auto, linear, wfr, snapshot or mmd-split" "$WORK/bad.h5ad" \
+	"$BIN/scuot-interpolate" --at 4 --rule mmd "$WORK/ksd.h5" -o "$WORK/bad.h5ad"
+if "$PYTHON3" - "$WORK/ksd.h5" "$WORK/ksd.h5ad" "$WORK/ksd_split.h5ad" >"$WORK/py.out" 2>&1 <<'PY'
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], "r") as f:
+    g = f["diagnostics"]
+    c, c2 = g["curve"][()], g["curve2"][()]
+    assert g["curve2"].attrs["name"] in (b"mmd to source", "mmd to source"), g["curve2"].attrs["name"]
+    assert c.shape == c2.shape and c.size == 101, (c.shape, c2.shape)
+    assert c2[0] < 1e-6 and c2[-1] > 0.5 * c[0] and c[-1] < 0.5 * c[0], (c[0], c[-1], c2[0], c2[-1])
+with h5py.File(sys.argv[2], "r") as a, h5py.File(sys.argv[3], "r") as b:
+    x, y = a["obsm/X_pca"][()], b["obsm/X_pca"][()]
+    assert np.array_equal(x, y), "auto and mmd-split differ"
+print("ok")
+PY
+then ok "ksd: curve and curve2 (MMD to target, to source) stored; auto = mmd-split"
+else not_ok "ksd curves and rule" "$(cat "$WORK/py.out")"; fi
 run_expect "score day 4" 0 "" "$WORK/scores.tsv" "$BIN/scuot-score" --truth "$WORK/pca.h5ad" --from 2 --at 4 --to 6 \
 	--metrics emd,mmd_rff "$WORK/ksd.h5ad" "$WORK/kusd.h5ad" "$WORK/ift.h5ad" "$WORK/uot.h5ad" "$WORK/wfr.h5ad" \
 	-o "$WORK/scores.tsv"

@@ -342,17 +342,19 @@ static double last_mmd2(const scuot_ot_result *r)
 	return r->curve[r->n_curve - 1] * r->curve[r->n_curve - 1];
 }
 
-/* Weights on the simplex (spherical) or positive, every snapshot; scaling = final / initial weight. */
+/* Weights on the simplex (simplex 1), positive (0) or non-negative (2), every snapshot; scaling = final /
+ * initial weight. */
 static void check_weights(const scuot_ot_result *r, int simplex)
 {
 	for (int k = 0; k < r->n_snap; k++) {
 		double s = 0;
 		for (int64_t i = 0; i < r->snap[k].np; i++) {
 			double w = r->snap[k].w[i];
-			cr_assert(simplex ? w >= 0 : w > 0, "%s snapshot %d weight %lld = %g", r->method, k, (long long)i, w);
+			cr_assert(simplex ? w >= 0 && isfinite(w) : w > 0 && isfinite(w), "%s snapshot %d weight %lld = %g",
+			          r->method, k, (long long)i, w);
 			s += w;
 		}
-		if (simplex)
+		if (simplex == 1)
 			cr_assert(fabs(s - r->n) < 1e-9 * r->n, "%s snapshot %d: weights sum to %.15g, not %lld", r->method,
 			          k, s, (long long)r->n);
 	}
@@ -391,6 +393,19 @@ Test(flow, ift_beats_mmd_flow_on_gaussian_targets, .timeout = 60)
 		scuot_ot_result *ri = run(&q, "ift", "sigma=10", "tau=50", "eta=0.1", "steps=1000", "record=50", NULL);
 		scuot_ot_result *rm = run(&q, "mmdflow", "sigma=10", "tau=50", "steps=2000", "record=100", NULL);
 		check_weights(ri, 1);
+		/* the versions for non-negative measures: masses >= 0 (ift's QP over b >= 0), > 0 (wfrflow) */
+		scuot_ot_result *ru = run(&q, "ift", "sigma=10", "tau=50", "eta=0.1", "steps=100", "record=20",
+		                          "unbalanced=1", NULL);
+		scuot_ot_result *rw = run(&q, "wfrflow", "sigma=10", "tau=50", "steps=100", "record=20", "unbalanced=1",
+		                          NULL);
+		check_weights(ru, 2);
+		check_weights(rw, 0);
+		cr_expect(last_mmd2(ru) < 0.25 * ru->curve[0] * ru->curve[0] &&
+		          last_mmd2(rw) < 0.25 * ru->curve[0] * ru->curve[0],
+		          "unbalanced: ift MMD^2 %g, wfrflow MMD^2 %g, start %g", last_mmd2(ru), last_mmd2(rw),
+		          ru->curve[0] * ru->curve[0]);
+		scuot_ot_result_free(ru);
+		scuot_ot_result_free(rw);
 		fprintf(stderr, "%s target: ift MMD^2 %.3g, mmdflow MMD^2 %.3g\n", mix ? "mixture" : "gaussian",
 		        last_mmd2(ri), last_mmd2(rm));
 		cr_expect(last_mmd2(ri) <= 1e-4, "%s: ift MMD^2 %g > 1e-4", mix ? "mixture" : "gaussian", last_mmd2(ri));
@@ -479,6 +494,21 @@ Test(flow, interp_mmd_split)
 	cr_assert_eq(scuot_kern_mmd2(p.x, p.np, p.w, r->y, r->m, r->b, 2, 10, &m2t, &e), 0);
 	cr_assert(fabs(sqrt(m2s) / (sqrt(m2s) + sqrt(m2t)) - p.s) < 1e-9, "recorded split %g, recomputed %g", p.s,
 	          sqrt(m2s) / (sqrt(m2s) + sqrt(m2t)));
+	/* the curves: MMD to the target in curve, to the source in curve2, one value per snapshot */
+	cr_assert(r->curve2 && r->n_curve == r->n_snap, "curve2 %p, %d curve values for %d snapshots",
+	          (void *)r->curve2, r->n_curve, r->n_snap);
+	cr_assert_str_eq(r->curve_name, "mmd to target");
+	cr_assert_str_eq(r->curve2_name, "mmd to source");
+	for (int k = 0; k < r->n_snap; k += r->n_snap / 3) {
+		const scuot_ot_snapshot *sn = &r->snap[k];
+		cr_assert_eq(scuot_kern_mmd2(sn->x, sn->np, sn->w, r->x, r->n, r->a, 2, 10, &m2s, &e), 0);
+		cr_assert_eq(scuot_kern_mmd2(sn->x, sn->np, sn->w, r->y, r->m, r->b, 2, 10, &m2t, &e), 0);
+		cr_assert(fabs(m2s - r->curve2[k] * r->curve2[k]) < 1e-12 && fabs(m2t - r->curve[k] * r->curve[k]) < 1e-12,
+		          "snapshot %d: MMD to source %.10g (curve2 %.10g), to target %.10g (curve %.10g)", k,
+		          sqrt(m2s), r->curve2[k], sqrt(m2t), r->curve[k]);
+	}
+	cr_assert(r->curve2[0] < 1e-6 && r->curve2[r->n_curve - 1] > r->curve2[0], "MMD to source %g -> %g",
+	          r->curve2[0], r->curve2[r->n_curve - 1]);
 	scuot_interp_pop_clear(&p);
 	scuot_ot_result_free(r);
 	prob_free(&q);

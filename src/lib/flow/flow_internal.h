@@ -9,6 +9,9 @@
 #include "ot/ot.h"
 
 #define FLOW_BLOCK 256 /* points per tile side */
+/* Row blocks are spread over the threads only from this many on: below, a step is a few milliseconds and
+ * the fork/join (and, on a loaded machine, waiting for a descheduled thread) costs more than it saves. */
+#define FLOW_PAR_BLOCKS 4
 
 /* Run BLAS single-threaded inside OpenMP loops (same bits for any thread count); returns the count to
  * give back to flow_blas_restore. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* gsl_randist.h brings GSL's CBLAS prototypes, resolved to OpenBLAS at link time (as kern/kern.c). */
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
@@ -22,7 +23,7 @@ enum { KIND_IFT, KIND_MMD, KIND_WFR };
 typedef struct kmat {
 	const double *x;
 	int64_t n, d;
-	double sigma, scale; /* out = scale K v */
+	double sigma, scale, shift; /* out = scale K v + shift v */
 	double *dense;       /* n x n or NULL */
 } kmat;
 
@@ -30,21 +31,18 @@ static int kmat_mv(void *ctx, const double *v, double *out, scuot_err *e)
 {
 	kmat *k = ctx;
 	int ret;
-	if (k->dense) {
-#pragma omp parallel for schedule(static) if (k->n >= 1024)
-		for (int64_t i = 0; i < k->n; i++) {
-			const double *row = k->dense + i * k->n;
-			double s = 0;
-			for (int64_t j = 0; j < k->n; j++)
-				s += row[j] * v[j];
-			out[i] = k->scale * s;
-		}
+	if (k->dense) { /* single-threaded BLAS (the caller's flow_blas_serial): the same bits for any count */
+		cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)k->n, (int)k->n, k->scale, k->dense, (int)k->n, v, 1, 0.0,
+		            out, 1);
+		if (k->shift != 0)
+			for (int64_t i = 0; i < k->n; i++)
+				out[i] += k->shift * v[i];
 		return 0;
 	}
 	if ((ret = scuot_flow_gauss_apply(k->x, k->n, k->x, k->n, v, k->d, k->sigma, out, NULL, e)))
 		return ret;
 	for (int64_t i = 0; i < k->n; i++)
-		out[i] *= k->scale;
+		out[i] = k->scale * out[i] + k->shift * v[i];
 	return 0;
 }
 
@@ -62,6 +60,31 @@ static void kmat_fill(kmat *k)
 		}
 }
 
+/* Power iterations on k (scale 1) from v (unit norm; left the last iterate), work t (n): an upper bound on
+ * the largest eigenvalue, rho + |K v - rho v| with rho = v^T K v (valid once v has the top eigenvector's
+ * direction: an eigenvalue lies within the residual of rho). */
+static int power_bound(kmat *k, double *v, double *t, int iters, double *bound, scuot_err *e)
+{
+	double rho = 0, res = 0, nrm;
+	int ret;
+	for (int it = 0; it <= iters; it++) {
+		if ((ret = kmat_mv(k, v, t, e)))
+			return ret;
+		rho = 0, nrm = 0;
+		for (int64_t i = 0; i < k->n; i++)
+			rho += v[i] * t[i], nrm += t[i] * t[i];
+		if (it == iters || !(nrm > 0))
+			break;
+		nrm = sqrt(nrm);
+		for (int64_t i = 0; i < k->n; i++)
+			v[i] = t[i] / nrm;
+	}
+	for (int64_t i = 0; i < k->n; i++)
+		res += (t[i] - rho * v[i]) * (t[i] - rho * v[i]);
+	*bound = rho + sqrt(res);
+	return 0;
+}
+
 #define P_SIGMA { "sigma", SCUOT_PARAM_REAL, 0, 0, 1e300, "Gaussian kernel bandwidth (0: median source-target " \
 	"distance)" }
 #define P_TAU { "tau", SCUOT_PARAM_REAL, 0, 0, 1e300, "particle step: x_i <- x_i - tau d MMD^2 / d x_i = x_i - " \
@@ -73,12 +96,16 @@ static const scuot_ot_param ift_params[] = {
 	P_SIGMA, P_TAU,
 	{ "eta", SCUOT_PARAM_REAL, 0.1, 1e-12, 1e12, "MMD step size eta of the weight update (eq. 23)" },
 	P_STEPS(500),
-	{ "exact", SCUOT_PARAM_FLAG, 1, 0, 1, "solve the MMD step's QP to --qp-tol (accelerated projected "
-	  "gradient); 0: one projected-gradient step, as the authors' experiments" },
-	{ "qp-tol", SCUOT_PARAM_REAL, 1e-6, 0, 1, "KKT residual (Frank-Wolfe gap) at which the QP stops" },
-	{ "qp-iter", SCUOT_PARAM_INT, 100, 1, 1e9, "QP iterations at most per step" },
-	{ "spherical", SCUOT_PARAM_FLAG, 1, 0, 1, "weights stay on the simplex (probability measures); 0: "
-	  "non-negative measures, target mass sum b / sum a" },
+	{ "one-step", SCUOT_PARAM_FLAG, 0, 0, 1, "one projected-gradient step on the MMD step's QP, as the "
+	  "authors' experiments (default: the QP solved to --qp-tol by accelerated projected gradient)" },
+	{ "qp-tol", SCUOT_PARAM_REAL, 1e-3, 0, 1, "the QP stops when its KKT residual (Frank-Wolfe gap, a bound on "
+	  "the objective error) is at most this fraction of (1/2) MMD^2 at the step's start" },
+	{ "qp-iter", SCUOT_PARAM_INT, 200, 1, 1e9, "QP iterations at most per step" },
+	{ "qp-ridge", SCUOT_PARAM_REAL, 0.05, 0, 1e6, "the QP's proximal term (1/2 eta)|b - w|_K^2 gets "
+	  "(rho/2 eta)|b - w|^2 added, rho this times the largest eigenvalue of K: bounds the QP's condition "
+	  "number (fixed points unchanged; 0: the exact step of eq. 23)" },
+	{ "unbalanced", SCUOT_PARAM_FLAG, 0, 0, 1, "non-negative measures, target mass sum b / sum a (default: "
+	  "the spherical version, weights on the simplex)" },
 };
 
 static const scuot_ot_param mmdflow_params[] = {
@@ -92,8 +119,8 @@ static const scuot_ot_param wfrflow_params[] = {
 	P_SIGMA, P_TAU,
 	{ "eta", SCUOT_PARAM_REAL, 1, 1e-12, 1e12, "mirror step: w <- w exp(-eta dF/dmu)" },
 	P_STEPS(500),
-	{ "spherical", SCUOT_PARAM_FLAG, 1, 0, 1, "weights renormalised to total 1; 0: non-negative measures, "
-	  "target mass sum b / sum a" },
+	{ "unbalanced", SCUOT_PARAM_FLAG, 0, 0, 1, "non-negative measures, target mass sum b / sum a (default: "
+	  "weights renormalised to total 1)" },
 };
 
 #define NP(t) ((int)(sizeof t / sizeof t[0]))
@@ -109,18 +136,19 @@ static int run_flow(int kind, const scuot_ot_param *t, int np, const scuot_ot_pr
 	double sigma = flow_par(t, np, par, "sigma"), tau = flow_par(t, np, par, "tau");
 	int64_t steps = (int64_t)flow_par(t, np, par, "steps"), every = (int64_t)flow_par(t, np, par, "record");
 	double eta = kind != KIND_MMD ? flow_par(t, np, par, "eta") : 0;
-	int spherical = kind != KIND_MMD ? flow_par(t, np, par, "spherical") != 0 : 1;
-	int exact = kind == KIND_IFT ? flow_par(t, np, par, "exact") != 0 : 0;
+	int spherical = kind != KIND_MMD ? flow_par(t, np, par, "unbalanced") == 0 : 1;
+	int exact = kind == KIND_IFT ? flow_par(t, np, par, "one-step") == 0 : 0;
+	double ridge = kind == KIND_IFT ? flow_par(t, np, par, "qp-ridge") : 0;
 	double qp_tol = kind == KIND_IFT ? flow_par(t, np, par, "qp-tol") : 0;
 	int64_t qp_iter = kind == KIND_IFT ? (int64_t)flow_par(t, np, par, "qp-iter") : 0;
 	double noise = kind == KIND_MMD ? flow_par(t, np, par, "noise") : 0;
 	int64_t noise_off = kind == KIND_MMD ? (int64_t)flow_par(t, np, par, "noise-off") : 0;
 	double *z = NULL, *v = NULL, *kv = NULL, *kvz = NULL, *grad = NULL, *q = NULL, *c = NULL, *ones = NULL;
-	double *rs = NULL, d0, d1, worst_kkt = 0;
+	double *rs = NULL, *kw = NULL, *pv = NULL, d0, d1, worst_kkt = 0, kyy = 0;
 	int64_t qp_total = 0, qp_unconv = 0;
 	gsl_rng *rng = NULL;
 	kmat km = { 0 };
-	int ret;
+	int ret, nblas = 1;
 	if ((ret = flow_state_init(&s, p, !spherical, e)))
 		goto done;
 	if (!(sigma > 0))
@@ -139,6 +167,8 @@ static int run_flow(int kind, const scuot_ot_param *t, int np, const scuot_ot_pr
 	    !(c = scuot_alloc((size_t)n, sizeof(double), 0, "QP linear term", e)) ||
 	    !(ones = scuot_alloc((size_t)n, sizeof(double), 0, "ones", e)) ||
 	    !(rs = scuot_alloc((size_t)n, sizeof(double), 0, "kernel row sums", e)) ||
+	    !(kw = scuot_alloc((size_t)n, sizeof(double), 0, "kernel products", e)) ||
+	    !(pv = scuot_alloc((size_t)n, sizeof(double), 0, "power iteration vector", e)) ||
 	    (noise > 0 && !(q = scuot_alloc((size_t)(n * d), sizeof(double), 0, "noisy particles", e)))) {
 		ret = e->code;
 		goto done;
@@ -147,7 +177,10 @@ static int run_flow(int kind, const scuot_ot_param *t, int np, const scuot_ot_pr
 	for (int64_t j = 0; j < m; j++)
 		v[n + j] = -s.bt[j];
 	for (int64_t i = 0; i < n; i++)
-		ones[i] = 1;
+		ones[i] = 1, pv[i] = 1 / sqrt((double)n);
+	/* the target's own term of MMD^2, for the QP's relative tolerance */
+	if (kind == KIND_IFT && exact && (ret = scuot_kern_gauss_sum(p->y, m, s.bt, p->y, m, s.bt, d, sigma, &kyy, e)))
+		goto done;
 	if (noise > 0 && !(rng = scuot_rng_new(p->seed, 0x1f, e))) {
 		ret = e->code;
 		goto done;
@@ -160,6 +193,7 @@ static int run_flow(int kind, const scuot_ot_param *t, int np, const scuot_ot_pr
 	}
 	if ((ret = flow_exact_mmd(&s, p, sigma, &d0, &d1, e)) || (ret = flow_record(&s, r, 0, d0, d1, e)))
 		goto done;
+	nblas = flow_blas_serial(); /* the dense products; the kernel sums are serial BLAS inside anyway */
 	for (int64_t it = 1; it <= steps; it++) {
 		/* Wasserstein step (Gladin et al. eq. 15): the first variation g = sum_j w_j k(., x_j) - sum_j b_j
 		 * k(., y_j) of F at the current particles, its gradient at x (or at x + noise).  The step is the
@@ -193,33 +227,51 @@ static int run_flow(int kind, const scuot_ot_param *t, int np, const scuot_ot_pr
 					s.w[i] /= tot;
 		} else if (kind == KIND_IFT) {
 			/* MMD step (eq. 23) at the new positions: minimise over b (simplex, or b >= 0)
-			 *   (1/2)(1 + 1/eta) b^T K b - b^T (K_xy bt + K w / eta),  K of the new positions */
+			 *   (1/2)(1 + 1/eta) b^T K b - b^T (K_xy bt + K w / eta),  K of the new positions,
+			 * plus (rho / 2 eta)|b - w|^2 (--qp-ridge): K's eigenvalues decay fast (condition numbers of
+			 * 1e5 and more at the median bandwidth), which leaves accelerated projected gradient far from
+			 * the optimum after hundreds of iterations; the ridge bounds the condition number by about
+			 * 1 + (1 + eta) / ridge and keeps the fixed points (b = w) of the step. */
 			memcpy(z, s.x, sizeof(double) * (size_t)(n * d));
-			if ((ret = scuot_flow_gauss_apply(s.x, n, s.x, n, ones, d, sigma, rs, NULL, e)))
+			km.scale = 1;
+			if (km.dense)
+				kmat_fill(&km);
+			if ((ret = kmat_mv(&km, ones, rs, e)))
 				goto done;
-			double lmax = 0;
+			double lmax = 0, lpow, zs = spherical ? 1.0 : 0.0;
 			for (int64_t i = 0; i < n; i++)
 				lmax = rs[i] > lmax ? rs[i] : lmax; /* Gershgorin: K >= 0 entrywise */
-			double L = (1 + 1 / eta) * lmax, zs = spherical ? 1.0 : 0.0;
+			/* the largest eigenvalue of K: power iterations warm-started from the last step's vector (K is
+			 * entrywise positive, its top eigenvector positive and well separated), bounded above by
+			 * rho + |K v - rho v| (an eigenvalue lies within the residual of the Rayleigh quotient rho), and
+			 * by Gershgorin */
+			if (!exact)
+				lpow = lmax;
+			else if ((ret = power_bound(&km, pv, kw, 3, &lpow, e)))
+				goto done;
+			double lam = lpow < lmax ? lpow : lmax, L = (1 + 1 / eta) * lam, rho = ridge * lam;
 			if (exact) {
 				int64_t qi;
-				double kkt;
-				/* v = (-w / eta, -bt) on (x, y): kv = -(K w / eta + K_xy bt) = -c */
-				for (int64_t i = 0; i < n; i++)
-					v[i] = -s.w[i] / eta;
-				if ((ret = scuot_flow_gauss_apply(s.x, n, z, N, v, d, sigma, c, NULL, e)))
+				double kkt, mmd2 = kyy, tol;
+				/* c = K_xy bt + K w / eta; MMD^2 of (x_new, w) = w K w - 2 w K_xy bt + bt K_yy bt */
+				if ((ret = kmat_mv(&km, s.w, kw, e)) ||
+				    (ret = scuot_flow_gauss_apply(s.x, n, p->y, m, s.bt, d, sigma, c, NULL, e)))
 					goto done;
-				for (int64_t i = 0; i < n; i++)
-					c[i] = -c[i];
-				if (km.dense)
-					kmat_fill(&km);
-				km.scale = 1 + 1 / eta;
-				if ((ret = scuot_flow_qp_simplex(n, kmat_mv, &km, c, L, zs, qp_tol, qp_iter, s.w, &qi, &kkt,
-				                                 e)))
+				for (int64_t i = 0; i < n; i++) {
+					mmd2 += s.w[i] * (kw[i] - 2 * c[i]);
+					c[i] += (kw[i] + rho * s.w[i]) / eta;
+				}
+				/* the step lowers (1/2) MMD^2 by at most its value: the tolerance is relative to it */
+				tol = qp_tol * 0.5 * (mmd2 > 0 ? mmd2 : 0);
+				km.scale = 1 + 1 / eta, km.shift = rho / eta;
+				if ((ret = scuot_flow_qp_simplex(n, kmat_mv, &km, c, L + km.shift, zs, tol, qp_iter, s.w, &qi,
+				                                 &kkt, e)))
 					goto done;
+				km.shift = 0;
 				qp_total += qi;
-				if (kkt > qp_tol)
+				if (kkt > tol)
 					qp_unconv++;
+				kkt = tol > 0 ? kkt / tol * qp_tol : kkt;
 				worst_kkt = kkt > worst_kkt ? kkt : worst_kkt;
 			} else {
 				/* one projected-gradient step on (23) from w: gradient K w - K_xy bt, step 1/L */
@@ -240,14 +292,16 @@ static int run_flow(int kind, const scuot_ot_param *t, int np, const scuot_ot_pr
 			goto done;
 	}
 	if (kind == KIND_IFT && exact) {
-		scuot_log_info("ift: %lld QP iterations in all; worst KKT residual %.3g", (long long)qp_total, worst_kkt);
+		scuot_log_info("ift: %lld QP iterations in all (%.1f a step); worst KKT residual %.3g of (1/2) MMD^2",
+		               (long long)qp_total, (double)qp_total / (double)steps, worst_kkt);
 		if (qp_unconv)
 			scuot_log_warning("ift: the MMD step stopped at --qp-iter %lld before --qp-tol %g in %lld of %lld "
-			                  "iterations (worst KKT residual %.3g)", (long long)qp_iter, qp_tol,
+			                  "iterations (worst KKT residual %.3g of (1/2) MMD^2)", (long long)qp_iter, qp_tol,
 			                  (long long)qp_unconv, (long long)steps, worst_kkt);
 	}
 	ret = flow_finish(&s, r, steps, "mmd to target", e);
 done:
+	flow_blas_restore(nblas);
 	flow_state_free(&s);
 	gsl_rng_free(rng);
 	free(km.dense);
@@ -260,6 +314,8 @@ done:
 	free(c);
 	free(ones);
 	free(rs);
+	free(kw);
+	free(pv);
 	return ret;
 }
 

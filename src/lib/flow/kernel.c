@@ -84,7 +84,8 @@ int scuot_flow_gauss_apply(const double *q, int64_t n, const double *z, int64_t 
 	}
 	g = 1.0 / (2 * sigma * sigma);
 	nblas = flow_blas_serial();
-#pragma omp parallel for schedule(dynamic, 1) if (nbq > 1)
+	/* threads from 2 FLOW_PAR_BLOCKS tiles on (each tile about a millisecond) */
+#pragma omp parallel for schedule(dynamic, 1) if (nbq > 1 && nbq * nbz >= 2 * FLOW_PAR_BLOCKS)
 	for (int64_t bi = 0; bi < nbq; bi++) {
 		double *t = tile + (size_t)flow_thread_num() * FLOW_BLOCK * FLOW_BLOCK;
 		int64_t i0 = bi * FLOW_BLOCK, i1 = i0 + FLOW_BLOCK < n ? i0 + FLOW_BLOCK : n, ni = i1 - i0;

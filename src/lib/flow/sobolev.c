@@ -23,7 +23,7 @@ static void features(const scuot_kern_rff *f, const double *x, int64_t n, double
 	int64_t F = f->D, d = f->d, nblk = (n + FLOW_BLOCK - 1) / FLOW_BLOCK;
 	double c = sqrt(2.0 / (double)F);
 	int nblas = flow_blas_serial();
-#pragma omp parallel for schedule(dynamic, 1)
+#pragma omp parallel for schedule(dynamic, 1) if (nblk >= FLOW_PAR_BLOCKS)
 	for (int64_t b = 0; b < nblk; b++) {
 		int64_t i0 = b * FLOW_BLOCK, i1 = i0 + FLOW_BLOCK < n ? i0 + FLOW_BLOCK : n;
 		cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(i1 - i0), (int)F, (int)d, 1.0, x + i0 * d,
@@ -59,7 +59,7 @@ static int critic_from_features(const scuot_kern_rff *f, const double *cf, const
 	}
 	nblas = flow_blas_serial();
 	/* per chunk: sum_i w_i s_i s_i^T, sum_i w_i phi_i phi_i^T (upper triangles), sum_i w_i phi_i */
-#pragma omp parallel for schedule(dynamic, 1)
+#pragma omp parallel for schedule(dynamic, 1) if (nblk >= FLOW_PAR_BLOCKS)
 	for (int64_t c = 0; c < nch; c++) {
 		double *ms = part + (size_t)c * pstride, *mc = ms + F * F, *pm = two ? mc + F * F : mc;
 		double *r = scr + (size_t)flow_thread_num() * FLOW_BLOCK * F;
@@ -131,7 +131,7 @@ static int eval_from_features(const scuot_kern_rff *f, const double *u, const do
 	                              "critic gradient rows", e)))
 		return e->code;
 	nblas = flow_blas_serial();
-#pragma omp parallel for schedule(dynamic, 1)
+#pragma omp parallel for schedule(dynamic, 1) if (nblk >= FLOW_PAR_BLOCKS)
 	for (int64_t b = 0; b < nblk; b++) {
 		int64_t i0 = b * FLOW_BLOCK, i1 = i0 + FLOW_BLOCK < n ? i0 + FLOW_BLOCK : n;
 		if (val)
@@ -195,7 +195,8 @@ int scuot_flow_rff_eval(const scuot_kern_rff *f, const double *u, const double *
 #define P_SOB_COMMON \
 	{ "sigma", SCUOT_PARAM_REAL, 0, 0, 1e300, "Gaussian kernel bandwidth of the features and of the MMD " \
 	  "(0: median source-target distance)" }, \
-	{ "features", SCUOT_PARAM_INT, 300, 1, 100000, "random Fourier features" }, \
+	{ "features", SCUOT_PARAM_INT, 300, 1, 100000, "random Fourier features F: each step builds and solves the " \
+	  "full F x F critic system in closed form, O(n F^2 + F^3), meant for F of 100 to a few hundred" }, \
 	{ "lambda", SCUOT_PARAM_REAL, 0.01, 1e-12, 1e12, "Tikhonov regularisation of the critic (smoother paths " \
 	  "when larger)" }, \
 	{ "step", SCUOT_PARAM_REAL, 0.05, 1e-12, 1e12, "advection step epsilon: x <- x + epsilon grad u(x)" }, \
