@@ -31,9 +31,9 @@ static int kmat_mv(void *ctx, const double *v, double *out, scuot_err *e)
 {
 	kmat *k = ctx;
 	int ret;
-	if (k->dense) { /* single-threaded BLAS (the caller's flow_blas_serial): the same bits for any count */
-		cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)k->n, (int)k->n, k->scale, k->dense, (int)k->n, v, 1, 0.0,
-		            out, 1);
+	if (k->dense) { /* the upper triangle: half the memory traffic of a full product; single-threaded BLAS
+	                 * (the caller's flow_blas_serial): the same bits for any thread count */
+		cblas_dsymv(CblasRowMajor, CblasUpper, (int)k->n, k->scale, k->dense, (int)k->n, v, 1, 0.0, out, 1);
 		if (k->shift != 0)
 			for (int64_t i = 0; i < k->n; i++)
 				out[i] += k->shift * v[i];
@@ -46,18 +46,27 @@ static int kmat_mv(void *ctx, const double *v, double *out, scuot_err *e)
 	return 0;
 }
 
-static void kmat_fill(kmat *k)
+/* The upper triangle of K (row-major, blocks of FLOW_BLOCK on and above the diagonal): -2 X_I X_J^T by dgemm,
+ * then the vectorised exponential of the tile rows; block rows on the threads for large n.  qq (n) is
+ * scratch for the squared norms, zv (FLOW_BLOCK) zeros. */
+static void kmat_fill(kmat *k, double *qq, const double *zv)
 {
 	double g = 1.0 / (2 * k->sigma * k->sigma);
-	int64_t n = k->n, d = k->d;
-#pragma omp parallel for schedule(dynamic, 16) if (n >= 512)
+	int64_t n = k->n, d = k->d, nb = (n + FLOW_BLOCK - 1) / FLOW_BLOCK;
 	for (int64_t i = 0; i < n; i++)
-		for (int64_t j = 0; j < n; j++) {
-			double s = 0;
-			for (int64_t q = 0; q < d; q++)
-				s += (k->x[i * d + q] - k->x[j * d + q]) * (k->x[i * d + q] - k->x[j * d + q]);
-			k->dense[i * n + j] = exp(-s * g);
+		qq[i] = cblas_ddot((int)d, k->x + i * d, 1, k->x + i * d, 1);
+#pragma omp parallel for schedule(dynamic, 1) if (nb >= FLOW_PAR_BLOCKS)
+	for (int64_t bi = 0; bi < nb; bi++) {
+		int64_t i0 = bi * FLOW_BLOCK, i1 = i0 + FLOW_BLOCK < n ? i0 + FLOW_BLOCK : n;
+		for (int64_t bj = bi; bj < nb; bj++) {
+			int64_t j0 = bj * FLOW_BLOCK, j1 = j0 + FLOW_BLOCK < n ? j0 + FLOW_BLOCK : n;
+			double *t = k->dense + i0 * n + j0;
+			cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(i1 - i0), (int)(j1 - j0), (int)d, -2.0,
+			            k->x + i0 * d, (int)d, k->x + j0 * d, (int)d, 0.0, t, (int)n);
+			for (int64_t i = i0; i < i1; i++)
+				flow_tile_row(t + (i - i0) * n, qq + j0, zv, j1 - j0, qq[i], g);
 		}
+	}
 }
 
 /* Power iterations on k (scale 1) from v (unit norm; left the last iterate), work t (n): an upper bound on
@@ -144,7 +153,7 @@ static int run_flow(int kind, const scuot_ot_param *t, int np, const scuot_ot_pr
 	double noise = kind == KIND_MMD ? flow_par(t, np, par, "noise") : 0;
 	int64_t noise_off = kind == KIND_MMD ? (int64_t)flow_par(t, np, par, "noise-off") : 0;
 	double *z = NULL, *v = NULL, *kv = NULL, *kvz = NULL, *grad = NULL, *q = NULL, *c = NULL, *ones = NULL;
-	double *rs = NULL, *kw = NULL, *pv = NULL, d0, d1, worst_kkt = 0, kyy = 0;
+	double *rs = NULL, *kw = NULL, *pv = NULL, *zv = NULL, d0, d1, worst_kkt = 0, kyy = 0;
 	int64_t qp_total = 0, qp_unconv = 0;
 	gsl_rng *rng = NULL;
 	kmat km = { 0 };
@@ -169,6 +178,7 @@ static int run_flow(int kind, const scuot_ot_param *t, int np, const scuot_ot_pr
 	    !(rs = scuot_alloc((size_t)n, sizeof(double), 0, "kernel row sums", e)) ||
 	    !(kw = scuot_alloc((size_t)n, sizeof(double), 0, "kernel products", e)) ||
 	    !(pv = scuot_alloc((size_t)n, sizeof(double), 0, "power iteration vector", e)) ||
+	    !(zv = scuot_alloc(FLOW_BLOCK, sizeof(double), 1, "zeros", e)) ||
 	    (noise > 0 && !(q = scuot_alloc((size_t)(n * d), sizeof(double), 0, "noisy particles", e)))) {
 		ret = e->code;
 		goto done;
@@ -235,7 +245,7 @@ static int run_flow(int kind, const scuot_ot_param *t, int np, const scuot_ot_pr
 			memcpy(z, s.x, sizeof(double) * (size_t)(n * d));
 			km.scale = 1;
 			if (km.dense)
-				kmat_fill(&km);
+				kmat_fill(&km, rs, zv);
 			if ((ret = kmat_mv(&km, ones, rs, e)))
 				goto done;
 			double lmax = 0, lpow, zs = spherical ? 1.0 : 0.0;
@@ -316,6 +326,7 @@ done:
 	free(rs);
 	free(kw);
 	free(pv);
+	free(zv);
 	return ret;
 }
 
