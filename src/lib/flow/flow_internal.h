@@ -34,6 +34,8 @@ typedef struct flow_state {
 	double *bt;        /* target masses (owned) */
 	double asum;       /* sum a: masses written out are w * asum */
 	double *curve, *curve_src; /* MMD to target and to source at each record */
+	double *mmd_buf;           /* flow_exact_mmd: normalised masses and kernel sums (owned, 3 n + n0 + m) */
+	double c_src, c_tgt;       /* flow_exact_mmd: the source's and the target's own terms of MMD^2 */
 	int n_rec, cap_rec;
 	int64_t *rec_step;
 } flow_state;
@@ -44,8 +46,10 @@ int flow_state_init(flow_state *s, const scuot_ot_problem *p, int unbalanced, sc
 void flow_state_free(flow_state *s);
 /* Append a snapshot of the particles to r with the MMDs d_src, d_tgt (s = d_src / (d_src + d_tgt)). */
 int flow_record(flow_state *s, scuot_ot_result *r, int64_t step, double d_src, double d_tgt, scuot_err *e);
-/* Exact Gaussian MMDs of the particles to the source and the target. */
-int flow_exact_mmd(const flow_state *s, const scuot_ot_problem *p, double sigma, double *d_src, double *d_tgt,
+/* Exact Gaussian MMDs of the particles to the source and the target (weights normalised as in
+ * scuot_kern_mmd2): the source's and the target's own terms once, then per call the kernel sums of the
+ * particles against particles, source and target with the vectorised tiles. */
+int flow_exact_mmd(flow_state *s, const scuot_ot_problem *p, double sigma, double *d_src, double *d_tgt,
                    scuot_err *e);
 /* Curve, scaling factors and row sums into r after the last step. */
 int flow_finish(flow_state *s, scuot_ot_result *r, int64_t steps, const char *curve_name, scuot_err *e);

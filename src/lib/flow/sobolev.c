@@ -37,26 +37,55 @@ static void features(const scuot_kern_rff *f, const double *x, int64_t n, double
 	flow_blas_restore(nblas);
 }
 
-/* The critic from features cf, sf of the particles (see scuot_flow_sobolev_critic). */
+/* Work arrays of the critic and of its gradients, kept across the steps of a run (for the same n, F and
+ * alpha != 0 or not): the partial sums, rows, the system, W W^T (computed once) and the embedding. */
+typedef struct critic_ws {
+	double *part, *scr, *A, *ww, *mu, *t;
+} critic_ws;
+
+static void critic_ws_free(critic_ws *k)
+{
+	free(k->part);
+	free(k->scr);
+	free(k->A);
+	free(k->ww);
+	free(k->mu);
+	free(k->t);
+	memset(k, 0, sizeof *k);
+}
+
+/* The critic from features cf, sf of the particles (see scuot_flow_sobolev_critic); ws NULL: work arrays of
+ * this call only. */
 static int critic_from_features(const scuot_kern_rff *f, const double *cf, const double *sf, int64_t n,
                                 const double *w, const double *mu_p, double alpha, double gamma, double lambda,
-                                double *u, double *mu_q, scuot_err *e)
+                                double *u, double *mu_q, critic_ws *ws, scuot_err *e)
 {
 	int64_t F = f->D, nblk = (n + FLOW_BLOCK - 1) / FLOW_BLOCK, nch, per;
-	double *part = NULL, *scr = NULL, *A = NULL, *ww = NULL, *mu = NULL;
+	critic_ws loc = { 0 }, *cw = ws ? ws : &loc;
+	double *part, *scr, *A, *ww, *mu;
 	int two = alpha != 0, nt = flow_max_threads(), nblas, ret = 0;
 	size_t pstride = (size_t)((two ? 2 : 1) * F * F + F);
 	nch = nblk < MAX_CHUNKS ? nblk : MAX_CHUNKS;
 	per = (nblk + nch - 1) / nch;
 	nch = (nblk + per - 1) / per;
-	if (!(part = scuot_alloc((size_t)nch, pstride * sizeof(double), 1, "critic partial sums", e)) ||
-	    !(scr = scuot_alloc((size_t)nt * FLOW_BLOCK, (size_t)F * sizeof(double), 0, "critic rows", e)) ||
-	    !(A = scuot_alloc((size_t)(F * F), sizeof(double), 0, "critic system", e)) ||
-	    !(ww = scuot_alloc((size_t)(F * F), sizeof(double), 0, "frequency products", e)) ||
-	    !(mu = scuot_alloc((size_t)F, sizeof(double), 1, "embedding", e))) {
-		ret = e->code;
-		goto done;
+	if (!cw->part) {
+		if (!(cw->part = scuot_alloc((size_t)nch, pstride * sizeof(double), 0, "critic partial sums", e)) ||
+		    !(cw->scr = scuot_alloc((size_t)nt * FLOW_BLOCK, (size_t)F * sizeof(double), 0, "critic rows", e)) ||
+		    !(cw->A = scuot_alloc((size_t)(F * F), sizeof(double), 0, "critic system", e)) ||
+		    !(cw->ww = scuot_alloc((size_t)(F * F), sizeof(double), 0, "frequency products", e)) ||
+		    !(cw->mu = scuot_alloc((size_t)F, sizeof(double), 0, "embedding", e))) {
+			ret = e->code;
+			goto done;
+		}
+		/* W W^T, the Gramian of the frequencies: D = (sum w s s^T) o (W W^T) */
+		nblas = flow_blas_serial();
+		cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)F, (int)F, (int)f->d, 1.0, f->W, (int)f->d,
+		            f->W, (int)f->d, 0.0, cw->ww, (int)F);
+		flow_blas_restore(nblas);
 	}
+	part = cw->part, scr = cw->scr, A = cw->A, ww = cw->ww, mu = cw->mu;
+	memset(part, 0, (size_t)nch * pstride * sizeof(double));
+	memset(mu, 0, sizeof(double) * (size_t)F);
 	nblas = flow_blas_serial();
 	/* per chunk: sum_i w_i s_i s_i^T, sum_i w_i phi_i phi_i^T (upper triangles), sum_i w_i phi_i */
 #pragma omp parallel for schedule(dynamic, 1) if (nblk >= FLOW_PAR_BLOCKS)
@@ -84,9 +113,6 @@ static int critic_from_features(const scuot_kern_rff *f, const double *cf, const
 			}
 		}
 	}
-	/* W W^T, the Gramian of the frequencies: D = (sum w s s^T) o (W W^T) */
-	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)F, (int)F, (int)f->d, 1.0, f->W, (int)f->d, f->W,
-	            (int)f->d, 0.0, ww, (int)F);
 	memset(A, 0, sizeof(double) * (size_t)(F * F));
 	for (int64_t c = 0; c < nch; c++) {
 		const double *ms = part + (size_t)c * pstride, *mc = ms + F * F, *pm = two ? mc + F * F : mc;
@@ -112,24 +138,22 @@ static int critic_from_features(const scuot_kern_rff *f, const double *cf, const
 	if (mu_q)
 		memcpy(mu_q, mu, sizeof(double) * (size_t)F);
 done:
-	free(part);
-	free(scr);
-	free(A);
-	free(ww);
-	free(mu);
+	critic_ws_free(&loc);
 	return ret;
 }
 
-/* Critic values and gradients from the features (see scuot_flow_rff_eval). */
+/* Critic values and gradients from the features (see scuot_flow_rff_eval); ws as critic_from_features. */
 static int eval_from_features(const scuot_kern_rff *f, const double *u, const double *cf, const double *sf,
-                              int64_t n, double *val, double *grad, scuot_err *e)
+                              int64_t n, double *val, double *grad, critic_ws *ws, scuot_err *e)
 {
 	int64_t F = f->D, d = f->d, nblk = (n + FLOW_BLOCK - 1) / FLOW_BLOCK;
-	double *t = NULL;
+	double *t = ws ? ws->t : NULL;
 	int nblas;
-	if (grad && !(t = scuot_alloc((size_t)flow_max_threads() * FLOW_BLOCK, (size_t)F * sizeof(double), 0,
-	                              "critic gradient rows", e)))
+	if (grad && !t && !(t = scuot_alloc((size_t)flow_max_threads() * FLOW_BLOCK, (size_t)F * sizeof(double), 0,
+	                                    "critic gradient rows", e)))
 		return e->code;
+	if (ws)
+		ws->t = t;
 	nblas = flow_blas_serial();
 #pragma omp parallel for schedule(dynamic, 1) if (nblk >= FLOW_PAR_BLOCKS)
 	for (int64_t b = 0; b < nblk; b++) {
@@ -151,7 +175,8 @@ static int eval_from_features(const scuot_kern_rff *f, const double *u, const do
 		}
 	}
 	flow_blas_restore(nblas);
-	free(t);
+	if (!ws)
+		free(t);
 	return 0;
 }
 
@@ -167,7 +192,7 @@ int scuot_flow_sobolev_critic(const scuot_kern_rff *f, const double *x, int64_t 
 		return e->code;
 	}
 	features(f, x, n, cf, sf);
-	ret = critic_from_features(f, cf, sf, n, w, mu_p, alpha, gamma, lambda, u, mu_q, e);
+	ret = critic_from_features(f, cf, sf, n, w, mu_p, alpha, gamma, lambda, u, mu_q, NULL, e);
 	free(cf);
 	free(sf);
 	return ret;
@@ -184,7 +209,7 @@ int scuot_flow_rff_eval(const scuot_kern_rff *f, const double *u, const double *
 		return e->code;
 	}
 	features(f, x, n, cf, sf);
-	ret = eval_from_features(f, u, cf, sf, n, val, grad, e);
+	ret = eval_from_features(f, u, cf, sf, n, val, grad, NULL, e);
 	free(cf);
 	free(sf);
 	return ret;
@@ -226,6 +251,7 @@ static int run_sobolev(const scuot_ot_param *t, int np, const scuot_ot_problem *
 {
 	flow_state s;
 	scuot_kern_rff *f = NULL;
+	critic_ws ws = { 0 };
 	double *cf = NULL, *sf = NULL, *u = NULL, *mu_p = NULL, *val = NULL, *grad = NULL;
 	double sigma = flow_par(t, np, par, "sigma"), lambda = flow_par(t, np, par, "lambda");
 	double eps = flow_par(t, np, par, "step");
@@ -268,8 +294,8 @@ static int run_sobolev(const scuot_ot_param *t, int np, const scuot_ot_problem *
 		goto done;
 	for (int64_t it = 1; it <= steps; it++) {
 		features(f, s.x, n, cf, sf);
-		if ((ret = critic_from_features(f, cf, sf, n, s.w, mu_p, alpha, gamma, lambda, u, NULL, e)) ||
-		    (ret = eval_from_features(f, u, cf, sf, n, usd ? val : NULL, grad, e)))
+		if ((ret = critic_from_features(f, cf, sf, n, s.w, mu_p, alpha, gamma, lambda, u, NULL, &ws, e)) ||
+		    (ret = eval_from_features(f, u, cf, sf, n, usd ? val : NULL, grad, &ws, e)))
 			goto done;
 		for (int64_t k = 0; k < n * d; k++)
 			s.x[k] += eps * grad[k];
@@ -295,6 +321,7 @@ static int run_sobolev(const scuot_ot_param *t, int np, const scuot_ot_problem *
 	ret = flow_finish(&s, r, steps, "mmd to target", e);
 done:
 	flow_state_free(&s);
+	critic_ws_free(&ws);
 	scuot_kern_rff_free(f);
 	free(cf);
 	free(sf);

@@ -42,20 +42,51 @@ void flow_state_free(flow_state *s)
 	free(s->curve);
 	free(s->curve_src);
 	free(s->rec_step);
+	free(s->mmd_buf);
 	memset(s, 0, sizeof *s);
 }
 
-int flow_exact_mmd(const flow_state *s, const scuot_ot_problem *p, double sigma, double *d_src, double *d_tgt,
+int flow_exact_mmd(flow_state *s, const scuot_ot_problem *p, double sigma, double *d_src, double *d_tgt,
                    scuot_err *e)
 {
-	double v;
+	int64_t n = s->n, m = s->m, n0 = p->n, d = s->d;
+	double *wn, *an, *bn, *kv, sw = 0, sa = 0, sb = 0, kww = 0, kwa = 0, kwb = 0;
 	int ret;
-	if ((ret = scuot_kern_mmd2(s->x, s->n, s->w, p->x, p->n, p->a, s->d, sigma, &v, e)))
+	if (!s->mmd_buf) {
+		if (!(s->mmd_buf = scuot_alloc((size_t)(3 * n + n0 + m), sizeof(double), 0, "MMD scratch", e)))
+			return e->code;
+		an = s->mmd_buf + 3 * n, bn = an + n0;
+		for (int64_t i = 0; i < n0; i++)
+			sa += p->a[i];
+		for (int64_t j = 0; j < m; j++)
+			sb += s->bt[j];
+		for (int64_t i = 0; i < n0; i++)
+			an[i] = p->a[i] / sa;
+		for (int64_t j = 0; j < m; j++)
+			bn[j] = s->bt[j] / sb;
+		if ((ret = scuot_kern_gauss_sum(p->x, n0, an, p->x, n0, an, d, sigma, &s->c_src, e)) ||
+		    (ret = scuot_kern_gauss_sum(s->y, m, bn, s->y, m, bn, d, sigma, &s->c_tgt, e)))
+			return ret;
+	}
+	wn = s->mmd_buf, kv = wn + n, an = s->mmd_buf + 3 * n, bn = an + n0;
+	for (int64_t i = 0; i < n; i++)
+		sw += s->w[i];
+	for (int64_t i = 0; i < n; i++)
+		wn[i] = s->w[i] / sw;
+	if ((ret = scuot_flow_gauss_apply(s->x, n, s->x, n, wn, d, sigma, kv, NULL, e)))
 		return ret;
-	*d_src = sqrt(v);
-	if ((ret = scuot_kern_mmd2(s->x, s->n, s->w, s->y, s->m, s->bt, s->d, sigma, &v, e)))
+	for (int64_t i = 0; i < n; i++)
+		kww += wn[i] * kv[i];
+	if ((ret = scuot_flow_gauss_apply(s->x, n, p->x, n0, an, d, sigma, kv, NULL, e)))
 		return ret;
-	*d_tgt = sqrt(v);
+	for (int64_t i = 0; i < n; i++)
+		kwa += wn[i] * kv[i];
+	if ((ret = scuot_flow_gauss_apply(s->x, n, s->y, m, bn, d, sigma, kv, NULL, e)))
+		return ret;
+	for (int64_t i = 0; i < n; i++)
+		kwb += wn[i] * kv[i];
+	*d_src = sqrt(fmax(kww - 2 * kwa + s->c_src, 0));
+	*d_tgt = sqrt(fmax(kww - 2 * kwb + s->c_tgt, 0));
 	return 0;
 }
 
