@@ -17,6 +17,10 @@
  * entry; returns sum_j v[j] t[j].  Vectorised (4 or 8 lanes), within 2 ulp of libm's exp per entry. */
 double flow_tile_row(double *t, const double *zz, const double *v, int64_t nj, double qi, double g);
 
+/* z[k] <- c cos(z[k] + b[k]), s[k] <- c sin(z[k] + b[k]) for n values with |z[k] + b[k]| <= 1e5 (kernel.c);
+ * vectorised, within 2 ulp of libm. */
+void flow_sincos_row(double *z, double *s, const double *b, int64_t n, double c);
+
 /* Run BLAS single-threaded inside OpenMP loops (same bits for any thread count); returns the count to
  * give back to flow_blas_restore. */
 int flow_blas_serial(void);

@@ -28,11 +28,19 @@ static void features(const scuot_kern_rff *f, const double *x, int64_t n, double
 		int64_t i0 = b * FLOW_BLOCK, i1 = i0 + FLOW_BLOCK < n ? i0 + FLOW_BLOCK : n;
 		cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(i1 - i0), (int)F, (int)d, 1.0, x + i0 * d,
 		            (int)d, f->W, (int)d, 0.0, cf + i0 * F, (int)F);
-		for (int64_t i = i0; i < i1; i++)
-			for (int64_t k = 0; k < F; k++) {
+		for (int64_t i = i0; i < i1; i++) {
+			int big = 0;
+			for (int64_t k = 0; k < F; k++)
+				big |= fabs(cf[i * F + k] + f->b[k]) > 1e5;
+			if (!big) {
+				flow_sincos_row(cf + i * F, sf + i * F, f->b, F, c);
+				continue;
+			}
+			for (int64_t k = 0; k < F; k++) { /* far arguments: libm's full reduction */
 				double z = cf[i * F + k] + f->b[k];
 				cf[i * F + k] = c * cos(z), sf[i * F + k] = c * sin(z);
 			}
+		}
 	}
 	flow_blas_restore(nblas);
 }
