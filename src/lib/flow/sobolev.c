@@ -14,7 +14,7 @@
 #include "ot/cost.h"
 #include "ot/ot_internal.h"
 
-#define MAX_CHUNKS 16 /* partial sums of the operator embeddings: fixed by n, never by the thread count */
+#define MAX_CHUNKS 8 /* partial sums of the operator embeddings: fixed by n, never by the thread count */
 
 /* cos and sin parts of the features of x: cf = sqrt(2/F) cos(W x + b), sf = sqrt(2/F) sin(W x + b), row
  * blocks on the threads. */
@@ -78,7 +78,8 @@ static int critic_from_features(const scuot_kern_rff *f, const double *cf, const
 	nch = (nblk + per - 1) / per;
 	if (!cw->part) {
 		if (!(cw->part = scuot_alloc((size_t)nch, pstride * sizeof(double), 0, "critic partial sums", e)) ||
-		    !(cw->scr = scuot_alloc((size_t)nt * FLOW_BLOCK, (size_t)F * sizeof(double), 0, "critic rows", e)) ||
+		    !(cw->scr = scuot_alloc((size_t)(nt * per * FLOW_BLOCK), (size_t)F * sizeof(double), 0, "critic rows",
+		                            e)) ||
 		    !(cw->A = scuot_alloc((size_t)(F * F), sizeof(double), 0, "critic system", e)) ||
 		    !(cw->ww = scuot_alloc((size_t)(F * F), sizeof(double), 0, "frequency products", e)) ||
 		    !(cw->mu = scuot_alloc((size_t)F, sizeof(double), 0, "embedding", e))) {
@@ -97,30 +98,28 @@ static int critic_from_features(const scuot_kern_rff *f, const double *cf, const
 	nblas = flow_blas_serial();
 	/* per chunk: sum_i w_i s_i s_i^T, sum_i w_i phi_i phi_i^T (upper triangles), sum_i w_i phi_i */
 #pragma omp parallel for schedule(dynamic, 1) if (nblk >= FLOW_PAR_BLOCKS)
-	for (int64_t c = 0; c < nch; c++) {
+	for (int64_t c = 0; c < nch; c++) { /* one dsyrk over the chunk's rows */
 		double *ms = part + (size_t)c * pstride, *mc = ms + F * F, *pm = two ? mc + F * F : mc;
-		double *r = scr + (size_t)flow_thread_num() * FLOW_BLOCK * F;
-		int64_t b1 = (c + 1) * per < nblk ? (c + 1) * per : nblk;
-		for (int64_t b = c * per; b < b1; b++) {
-			int64_t i0 = b * FLOW_BLOCK, i1 = i0 + FLOW_BLOCK < n ? i0 + FLOW_BLOCK : n, ni = i1 - i0;
+		double *r = scr + (size_t)flow_thread_num() * (size_t)(per * FLOW_BLOCK * F);
+		int64_t i0 = c * per * FLOW_BLOCK, i1 = i0 + per * FLOW_BLOCK < n ? i0 + per * FLOW_BLOCK : n;
+		for (int64_t i = i0; i < i1; i++) {
+			double sw = sqrt(w[i]);
+			for (int64_t k = 0; k < F; k++)
+				r[(i - i0) * F + k] = sw * sf[i * F + k], pm[k] += w[i] * cf[i * F + k];
+		}
+		cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)F, (int)(i1 - i0), 1.0, r, (int)F, 1.0, ms,
+		            (int)F);
+		if (two) {
 			for (int64_t i = i0; i < i1; i++) {
 				double sw = sqrt(w[i]);
 				for (int64_t k = 0; k < F; k++)
-					r[(i - i0) * F + k] = sw * sf[i * F + k], pm[k] += w[i] * cf[i * F + k];
+					r[(i - i0) * F + k] = sw * cf[i * F + k];
 			}
-			cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)F, (int)ni, 1.0, r, (int)F, 1.0, ms,
+			cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)F, (int)(i1 - i0), 1.0, r, (int)F, 1.0, mc,
 			            (int)F);
-			if (two) {
-				for (int64_t i = i0; i < i1; i++) {
-					double sw = sqrt(w[i]);
-					for (int64_t k = 0; k < F; k++)
-						r[(i - i0) * F + k] = sw * cf[i * F + k];
-				}
-				cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)F, (int)ni, 1.0, r, (int)F, 1.0,
-				            mc, (int)F);
-			}
 		}
 	}
+
 	memset(A, 0, sizeof(double) * (size_t)(F * F));
 	for (int64_t c = 0; c < nch; c++) {
 		const double *ms = part + (size_t)c * pstride, *mc = ms + F * F, *pm = two ? mc + F * F : mc;
