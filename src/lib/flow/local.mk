@@ -14,3 +14,6 @@ tests_unit_test_flow_LDADD = $(UNIT_LIBS)
 endif
 TESTS += tests/cli/lodo_flows.sh
 EXTRA_DIST += tests/cli/lodo_flows.sh
+# Benchmark and paper-figure scripts (not tests): sh tests/bench/flow/flowbench.sh, sh tests/bench/flow/papers.sh
+EXTRA_DIST += tests/bench/flow/flowbench.sh tests/bench/flow/flowbench.py tests/bench/flow/papers.sh \
+	tests/bench/flow/papers.py
