@@ -24,7 +24,8 @@ extern "C" {
  *     kv[i]  = sum_j v_j k(q_i, z_j)
  *     kvz[i] = sum_j v_j k(q_i, z_j) z_j   (n x d; NULL: not computed)
  * so the gradient of h(x) = sum_j v_j k(x, z_j) at q_i is (kvz[i] - q_i kv[i]) / sigma^2.  Tiles of
- * 256 x 256 pairs (one dgemm each; the n x m matrix is never stored), row blocks on the OpenMP threads,
+ * 256 rows by up to 2048 columns (two dgemms each; the n x m matrix is never stored), row blocks on the
+ * OpenMP threads,
  * each row summed in column-block order: the same bits for any thread count.  SCUOT_EUSAGE for a bad
  * sigma, SCUOT_ENOMEM. */
 SCUOT_EXPORT int scuot_flow_gauss_apply(const double *q, int64_t n, const double *z, int64_t m, const double *v,

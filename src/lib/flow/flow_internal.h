@@ -12,9 +12,10 @@
 /* Row blocks are spread over the threads only from this many on: below, a step is a few milliseconds and
  * the fork/join (and, on a loaded machine, waiting for a descheduled thread) costs more than it saves. */
 #define FLOW_PAR_BLOCKS 4
+#define FLOW_STRIP 2048 /* columns per strip of a Gaussian kernel sum (a multiple of FLOW_BLOCK) */
 
-/* One row of a Gaussian tile (kernel.c): t[j] <- exp(-max(qi + zz[j] + t[j], 0) g) with t[j] = -2 q_i . z_j on
- * entry; returns sum_j v[j] t[j].  Vectorised (4 or 8 lanes), within 2 ulp of libm's exp per entry. */
+/* One row of a Gaussian tile (kernel.c): t[j] <- exp(-max(qi + zz[j] + t[j], 0) g) with t[j] = -2 q_i . z_j
+ * on entry; returns sum_j v[j] t[j].  Vectorised (4 or 8 lanes), within 2 ulp of libm's exp per entry. */
 double flow_tile_row(double *t, const double *zz, const double *v, int64_t nj, double qi, double g);
 
 /* z[k] <- c cos(z[k] + b[k]), s[k] <- c sin(z[k] + b[k]) for n values with |z[k] + b[k]| <= 1e5 (kernel.c);

@@ -94,10 +94,10 @@ static int power_bound(kmat *k, double *v, double *t, int iters, double *bound, 
 	return 0;
 }
 
-#define P_SIGMA { "sigma", SCUOT_PARAM_REAL, 0, 0, 1e300, "Gaussian kernel bandwidth (0: median source-target " \
-	"distance)" }
-#define P_TAU { "tau", SCUOT_PARAM_REAL, 0, 0, 1e300, "particle step: x_i <- x_i - tau d MMD^2 / d x_i = x_i - " \
-	"4 tau w_i grad dF/dmu(x_i) (0: n sigma^2 / 8)" }
+#define P_SIGMA { "sigma", SCUOT_PARAM_REAL, 0, 0, 1e300, "Gaussian kernel bandwidth (0: median " \
+	"source-target distance)" }
+#define P_TAU { "tau", SCUOT_PARAM_REAL, 0, 0, 1e300, "particle step: x_i <- x_i - tau d MMD^2 / d x_i = " \
+	"x_i - 4 tau w_i grad dF/dmu(x_i) (0: n sigma^2 / 8)" }
 #define P_STEPS(def) { "steps", SCUOT_PARAM_INT, def, 1, 1e9, "iterations" }, \
 	{ "record", SCUOT_PARAM_INT, 10, 1, 1e9, "a snapshot and an MMD value every this many iterations" }
 
@@ -189,7 +189,8 @@ static int run_flow(int kind, const scuot_ot_param *t, int np, const scuot_ot_pr
 	for (int64_t i = 0; i < n; i++)
 		ones[i] = 1, pv[i] = 1 / sqrt((double)n);
 	/* the target's own term of MMD^2, for the QP's relative tolerance */
-	if (kind == KIND_IFT && exact && (ret = scuot_kern_gauss_sum(p->y, m, s.bt, p->y, m, s.bt, d, sigma, &kyy, e)))
+	if (kind == KIND_IFT && exact &&
+	    (ret = scuot_kern_gauss_sum(p->y, m, s.bt, p->y, m, s.bt, d, sigma, &kyy, e)))
 		goto done;
 	if (noise > 0 && !(rng = scuot_rng_new(p->seed, 0x1f, e))) {
 		ret = e->code;

@@ -151,7 +151,7 @@ int scuot_flow_gauss_apply(const double *q, int64_t n, const double *z, int64_t 
                            double sigma, double *kv, double *kvz, scuot_err *e)
 {
 	double *qq = NULL, *zz = NULL, *tile = NULL, *vz = NULL, g;
-	int64_t nbq, nbz;
+	int64_t nbq, nbz, sw, ntiles;
 	int nt = flow_max_threads(), nblas, ret = 0;
 	if (!(sigma > 0) || !isfinite(sigma))
 		return scuot_err_set(e, SCUOT_EUSAGE, "kernel bandwidth must be finite and > 0 (got %g)", sigma);
@@ -163,10 +163,14 @@ int scuot_flow_gauss_apply(const double *q, int64_t n, const double *z, int64_t 
 			memset(kvz, 0, sizeof(double) * (size_t)(n * d));
 		return 0;
 	}
-	nbq = (n + FLOW_BLOCK - 1) / FLOW_BLOCK, nbz = (m + FLOW_BLOCK - 1) / FLOW_BLOCK;
+	/* tiles of FLOW_BLOCK rows by strips of up to FLOW_STRIP columns: two dgemms per strip (distances, then
+	 * the weighted points), long enough for BLAS to run near its peak with d as small as 30 */
+	sw = m < FLOW_STRIP ? m : FLOW_STRIP;
+	nbq = (n + FLOW_BLOCK - 1) / FLOW_BLOCK, nbz = (m + sw - 1) / sw;
+	ntiles = nbq * ((m + FLOW_BLOCK - 1) / FLOW_BLOCK);
 	if (!(qq = scuot_alloc((size_t)n, sizeof(double), 0, "squared norms", e)) ||
 	    !(zz = scuot_alloc((size_t)m, sizeof(double), 0, "squared norms", e)) ||
-	    !(tile = scuot_alloc((size_t)nt * FLOW_BLOCK, FLOW_BLOCK * sizeof(double), 0, "kernel tile", e)) ||
+	    !(tile = scuot_alloc((size_t)nt * FLOW_BLOCK, (size_t)sw * sizeof(double), 0, "kernel tile", e)) ||
 	    (kvz && !(vz = scuot_alloc((size_t)(m * d), sizeof(double), 0, "weighted points", e)))) {
 		ret = e->code;
 		goto done;
@@ -181,17 +185,17 @@ int scuot_flow_gauss_apply(const double *q, int64_t n, const double *z, int64_t 
 	}
 	g = 1.0 / (2 * sigma * sigma);
 	nblas = flow_blas_serial();
-	/* threads from 2 FLOW_PAR_BLOCKS tiles on (each tile about a millisecond) */
-#pragma omp parallel for schedule(dynamic, 1) if (nbq > 1 && nbq * nbz >= 2 * FLOW_PAR_BLOCKS)
+	/* threads from 2 FLOW_PAR_BLOCKS tiles of 256 x 256 on (each about a millisecond) */
+#pragma omp parallel for schedule(dynamic, 1) if (nbq > 1 && ntiles >= 2 * FLOW_PAR_BLOCKS)
 	for (int64_t bi = 0; bi < nbq; bi++) {
-		double *t = tile + (size_t)flow_thread_num() * FLOW_BLOCK * FLOW_BLOCK;
+		double *t = tile + (size_t)flow_thread_num() * FLOW_BLOCK * (size_t)sw;
 		int64_t i0 = bi * FLOW_BLOCK, i1 = i0 + FLOW_BLOCK < n ? i0 + FLOW_BLOCK : n, ni = i1 - i0;
 		for (int64_t i = i0; i < i1; i++)
 			kv[i] = 0;
 		if (kvz)
 			memset(kvz + i0 * d, 0, sizeof(double) * (size_t)(ni * d));
 		for (int64_t bj = 0; bj < nbz; bj++) {
-			int64_t j0 = bj * FLOW_BLOCK, j1 = j0 + FLOW_BLOCK < m ? j0 + FLOW_BLOCK : m, nj = j1 - j0;
+			int64_t j0 = bj * sw, j1 = j0 + sw < m ? j0 + sw : m, nj = j1 - j0;
 			/* t = -2 Q Z^T, then k_ij = exp(-(|q_i|^2 + |z_j|^2 + t_ij) g) with the distance clamped at 0 */
 			cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)ni, (int)nj, (int)d, -2.0, q + i0 * d,
 			            (int)d, z + j0 * d, (int)d, 0.0, t, (int)nj);

@@ -135,7 +135,8 @@ static int critic_from_features(const scuot_kern_rff *f, const double *cf, const
 		A[k * F + k] += lambda;
 		u[k] = mu_p[k] - mu[k];
 	}
-	lapack_int info = LAPACKE_dposv(LAPACK_ROW_MAJOR, 'U', (lapack_int)F, 1, A, (lapack_int)F, u, 1);
+	/* the upper triangle in row-major order is the lower one in column-major order: no transposed copies */
+	lapack_int info = LAPACKE_dposv(LAPACK_COL_MAJOR, 'L', (lapack_int)F, 1, A, (lapack_int)F, u, (lapack_int)F);
 	flow_blas_restore(nblas);
 	if (info != 0) {
 		ret = scuot_err_set(e, SCUOT_ENUMERIC, "the Sobolev critic system (%lld features) is not positive "
@@ -227,8 +228,8 @@ int scuot_flow_rff_eval(const scuot_kern_rff *f, const double *u, const double *
 #define P_SOB_COMMON \
 	{ "sigma", SCUOT_PARAM_REAL, 0, 0, 1e300, "Gaussian kernel bandwidth of the features and of the MMD " \
 	  "(0: median source-target distance)" }, \
-	{ "features", SCUOT_PARAM_INT, 300, 1, 100000, "random Fourier features F: each step builds and solves the " \
-	  "full F x F critic system in closed form, O(n F^2 + F^3), meant for F of 100 to a few hundred" }, \
+	{ "features", SCUOT_PARAM_INT, 300, 1, 100000, "random Fourier features F: each step builds and solves " \
+	  "the full F x F critic system in closed form, O(n F^2 + F^3), meant for F of 100 to a few hundred" }, \
 	{ "lambda", SCUOT_PARAM_REAL, 0.01, 1e-12, 1e12, "Tikhonov regularisation of the critic (smoother paths " \
 	  "when larger)" }, \
 	{ "step", SCUOT_PARAM_REAL, 0.05, 1e-12, 1e12, "advection step epsilon: x <- x + epsilon grad u(x)" }, \

@@ -153,7 +153,8 @@ int flow_finish(flow_state *s, scuot_ot_result *r, int64_t steps, const char *cu
 	r->iterations = steps, r->converged = 1;
 	r->objective = r->n_curve ? r->curve[r->n_curve - 1] : NAN;
 	r->marg_err_a = 0;
-	scuot_log_info("%lld steps: MMD to target %.4g (start %.4g), to source %.4g; total mass %.4g of the source's",
+	scuot_log_info("%lld steps: MMD to target %.4g (start %.4g), to source %.4g; total mass %.4g of the "
+	               "source's",
 	               (long long)steps, r->objective, s->n_rec ? r->curve[0] : NAN,
 	               r->n_curve ? r->curve2[r->n_curve - 1] : NAN, tot);
 	return 0;
