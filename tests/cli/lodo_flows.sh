@@ -40,14 +40,16 @@ print("ok")
 PY
 then ok "ksd: curve and curve2 (MMD to target, to source) stored; auto = mmd-split"
 else not_ok "ksd curves and rule" "$(cat "$WORK/py.out")"; fi
-run_expect "score day 4" 0 "" "$WORK/scores.tsv" "$BIN/scuot-score" --truth "$WORK/pca.h5ad" --from 2 --at 4 --to 6 \
+run_expect "score day 4" 0 "" "$WORK/scores.tsv" "$BIN/scuot-score" --truth "$WORK/pca.h5ad" \
+	--from 2 --at 4 --to 6 \
 	--metrics emd,mmd_rff "$WORK/ksd.h5ad" "$WORK/kusd.h5ad" "$WORK/ift.h5ad" "$WORK/uot.h5ad" "$WORK/wfr.h5ad" \
 	-o "$WORK/scores.tsv"
 [ -n "${VERBOSE:-}" ] && column -t "$WORK/scores.tsv"
 for m in ksd kusd ift; do
 	for b in source target; do
 		r=$(awk -F'\t' -v m=$m -v b=$b '$3 == "emd" && $1 == m { x = $6 } $3 == "emd" && $1 == b { y = $6 }
-			END { if (x == "" || y == "") print "missing"; else if (x + 0 < y + 0) print "ok " x " < " y; else print "no " x " >= " y }' \
+			END { if (x == "" || y == "") print "missing"
+			      else if (x + 0 < y + 0) print "ok " x " < " y; else print "no " x " >= " y }' \
 			"$WORK/scores.tsv")
 		case $r in
 		ok*) ok "$m beats $b in normalised EMD (${r#ok })" ;;

@@ -440,7 +440,8 @@ Test(flow, kusd_beats_ksd_on_eight_modes, .timeout = 60)
 	        ru->curve[ru->n_curve - 1], rs->curve[0]);
 	cr_expect(ru->curve[ru->n_curve - 1] < rs->curve[rs->n_curve - 1], "kusd MMD %g >= ksd MMD %g",
 	          ru->curve[ru->n_curve - 1], rs->curve[rs->n_curve - 1]);
-	cr_expect(rs->curve[rs->n_curve - 1] < 0.5 * rs->curve[0], "ksd did not halve the MMD: %g -> %g", rs->curve[0],
+	cr_expect(rs->curve[rs->n_curve - 1] < 0.5 * rs->curve[0], "ksd did not halve the MMD: %g -> %g",
+	          rs->curve[0],
 	          rs->curve[rs->n_curve - 1]);
 	/* gamma 0: mass not conserved, masses stay positive */
 	scuot_ot_result *r0 = run(&q, "kusd", "sigma=1", "features=200", "steps=50", "record=25", "gamma=0", NULL);
