@@ -333,7 +333,7 @@ def main():
                 "steps: ksd and kusd (300 features) build and solve the F x F critic system; ift solves the MMD "
                 "step's QP (dense n x n kernel, accelerated projected gradient to the relative tolerance); "
                 "mmdflow and wfrflow are kernel sums over n x (n + m) pairs (NumPy and torch form the full "
-                "matrices, C works in 256 x 256 tiles).\n\nWhere C gains: the Gaussian tiles and the random features use "
+                "matrices, C works in strips of 256 x 2048).\n\nWhere C gains: the Gaussian tiles and the random features use "
                 "vectorised exp and sin/cos (AVX-512 / AVX2 clones, within 2 ulp of libm) and never form the "
                 "n x (n + m) matrices; the critic system is a symmetric rank-k update (half the flops of NumPy's "
                 "product); ift's dense kernel is filled as an upper triangle and applied by dsymv.  Where it "
