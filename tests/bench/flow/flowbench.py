@@ -15,6 +15,7 @@ implementations compute the same numbers.  'equal' is the largest difference of 
 import argparse
 import ctypes
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -342,4 +343,7 @@ def main():
                 "bound in both implementations.\n" % (1 + K))
 
 
-main()
+try:
+    main()
+finally:
+    shutil.rmtree(TMP, ignore_errors=True)

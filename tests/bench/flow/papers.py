@@ -15,6 +15,7 @@
    > 0.5: ift, wfrflow, mmdflow, mmdflow + noise (off at 4000).
 """
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -273,8 +274,11 @@ def ift_100d():
 if __name__ == "__main__":
     which = [a for a in sys.argv[3:] if not a.startswith("--")] or ["1", "2", "3", "4"]
     t0 = time.time()
-    for k in which:
-        {"1": sobolev_1d, "2": eight_modes, "3": ift_targets, "4": ift_100d}[k]()
+    try:
+        for k in which:
+            {"1": sobolev_1d, "2": eight_modes, "3": ift_targets, "4": ift_100d}[k]()
+    finally:
+        shutil.rmtree(TMP, ignore_errors=True)
     name = "papers.md" if which == ["1", "2", "3", "4"] and not QUICK else "papers-%s.md" % "".join(which)
     with open(os.path.join(OUT, name), "w") as f:
         f.write("# The particle flows on the papers' synthetic experiments\n\nWritten by tests/bench/flow/papers.sh "
