@@ -9,13 +9,14 @@
 
 #include "core/log.h"
 #include "core/rng.h"
+#include "flow/flow.h"
 #include "ot/cost.h"
 #include "ot/interp.h"
 
 const char *scuot_interp_rule_name(int rule)
 {
-	static const char *names[] = { "auto", "linear", "wfr", "snapshot" };
-	return rule >= 0 && rule <= 3 ? names[rule] : "?";
+	static const char *names[] = { "auto", "linear", "wfr", "snapshot", "mmd-split" };
+	return rule >= 0 && rule <= SCUOT_INTERP_MMD_SPLIT ? names[rule] : "?";
 }
 
 void scuot_interp_pop_clear(scuot_interp_pop *p)
@@ -72,12 +73,10 @@ static inline double wfr_cos(const scuot_ot_result *r, int64_t i, int64_t j)
 	return th >= M_PI / 2 ? 0 : cos(th);
 }
 
-static int snapshot_pop(const scuot_ot_result *r, double s, scuot_interp_pop *out, scuot_err *e)
+/* Copy snapshot best of r into out; the rule recorded is rule. */
+static int snapshot_copy(const scuot_ot_result *r, int best, double s, int rule, scuot_interp_pop *out,
+                         scuot_err *e)
 {
-	int best = 0;
-	for (int k = 1; k < r->n_snap; k++)
-		if (fabs(r->snap[k].s - s) < fabs(r->snap[best].s - s))
-			best = k;
 	const scuot_ot_snapshot *sn = &r->snap[best];
 	int64_t np = sn->np, d = r->d;
 	out->x = scuot_alloc((size_t)(np * d), sizeof(double), 0, "population", e);
@@ -94,10 +93,61 @@ static int snapshot_pop(const scuot_ot_result *r, double s, scuot_interp_pop *ou
 		out->src[k] = sn->ancestor ? sn->ancestor[k] : -1;
 		out->tgt[k] = -1;
 	}
-	out->np = np, out->d = d, out->s = sn->s, out->rule = SCUOT_INTERP_SNAPSHOT;
+	out->np = np, out->d = d, out->s = sn->s, out->rule = rule;
 	scuot_log_info("snapshot %d of %d (s = %.4g, asked %.4g): %lld particles", best, r->n_snap, sn->s, s,
 	               (long long)np);
 	return 0;
+}
+
+static int snapshot_pop(const scuot_ot_result *r, double s, scuot_interp_pop *out, scuot_err *e)
+{
+	int best = 0;
+	for (int k = 1; k < r->n_snap; k++)
+		if (fabs(r->snap[k].s - s) < fabs(r->snap[best].s - s))
+			best = k;
+	return snapshot_copy(r, best, s, SCUOT_INTERP_SNAPSHOT, out, e);
+}
+
+/* The snapshot whose MMD to the source and to the target split as s : (1 - s); its s becomes that split. */
+static int mmd_split_pop(const scuot_ot_result *r, double s, scuot_interp_pop *out, scuot_err *e)
+{
+	const double **xs = NULL, **ws = NULL;
+	int64_t *np = NULL;
+	double *d0 = NULL, *d1 = NULL, sigma = 0;
+	int best, ret;
+	for (int k = 0; k < r->n_params; k++)
+		if (r->param_names[k] && !strcmp(r->param_names[k], "sigma"))
+			sigma = r->params[k];
+	if (!(sigma > 0) || !isfinite(sigma))
+		sigma = scuot_flow_median_sigma(r->x, r->n, r->y, r->m, r->d);
+	if (!(xs = scuot_alloc((size_t)r->n_snap, sizeof *xs, 0, "snapshot list", e)) ||
+	    !(ws = scuot_alloc((size_t)r->n_snap, sizeof *ws, 0, "snapshot list", e)) ||
+	    !(np = scuot_alloc((size_t)r->n_snap, sizeof *np, 0, "snapshot list", e)) ||
+	    !(d0 = scuot_alloc((size_t)r->n_snap, sizeof *d0, 0, "snapshot MMDs", e)) ||
+	    !(d1 = scuot_alloc((size_t)r->n_snap, sizeof *d1, 0, "snapshot MMDs", e))) {
+		ret = e->code;
+		goto done;
+	}
+	for (int k = 0; k < r->n_snap; k++)
+		xs[k] = r->snap[k].x, ws[k] = r->snap[k].w, np[k] = r->snap[k].np;
+	if ((best = scuot_flow_mmd_split(xs, np, ws, r->n_snap, r->x, r->n, r->a, r->y, r->m, r->b, r->d, sigma, s, d0,
+	                                 d1, e)) < 0) {
+		scuot_err_prefix(e, "the %s result's snapshots: ", r->method);
+		ret = e->code;
+		goto done;
+	}
+	if ((ret = snapshot_copy(r, best, s, SCUOT_INTERP_MMD_SPLIT, out, e)))
+		goto done;
+	out->s = d0[best] + d1[best] > 0 ? d0[best] / (d0[best] + d1[best]) : 0.5;
+	scuot_log_info("MMD split (sigma %.4g): snapshot %d has MMD %.4g to the source and %.4g to the target "
+	               "(split %.4g, asked %.4g)", sigma, best, d0[best], d1[best], out->s, s);
+done:
+	free(xs);
+	free(ws);
+	free(np);
+	free(d0);
+	free(d1);
+	return ret;
 }
 
 int scuot_interp(const scuot_ot_result *r, double s, int rule, int64_t npoints, uint64_t seed,
@@ -113,12 +163,17 @@ int scuot_interp(const scuot_ot_result *r, double s, int rule, int64_t npoints, 
 	if (!(s >= 0 && s <= 1))
 		return scuot_err_set(e, SCUOT_EUSAGE, "interpolation fraction %g is not in [0, 1]", s);
 	if (rule == SCUOT_INTERP_AUTO)
-		rule = !has_pi && r->n_snap > 0 ? SCUOT_INTERP_SNAPSHOT :
+		rule = !has_pi && r->n_snap > 0 ? SCUOT_INTERP_MMD_SPLIT :
 		       r->cost == SCUOT_COST_WFR ? SCUOT_INTERP_WFR : SCUOT_INTERP_LINEAR;
 	if (rule == SCUOT_INTERP_SNAPSHOT) {
 		if (r->n_snap < 1)
 			return scuot_err_set(e, SCUOT_EINPUT, "the %s result has no snapshots", r->method);
 		return snapshot_pop(r, s, out, e);
+	}
+	if (rule == SCUOT_INTERP_MMD_SPLIT) {
+		if (r->n_snap < 1)
+			return scuot_err_set(e, SCUOT_EINPUT, "the %s result has no snapshots", r->method);
+		return mmd_split_pop(r, s, out, e);
 	}
 	if (!has_pi)
 		return scuot_err_set(e, SCUOT_EINPUT, "the %s result holds no coupling to interpolate (stored neither "

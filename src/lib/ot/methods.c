@@ -9,6 +9,11 @@ static const scuot_ot_method *const table[] = {
 	&scuot_method_sinkhorn,
 	&scuot_method_uot,
 	&scuot_method_wfr,
+	&scuot_method_ksd,
+	&scuot_method_kusd,
+	&scuot_method_ift,
+	&scuot_method_mmdflow,
+	&scuot_method_wfrflow,
 	NULL
 };
 

@@ -9,5 +9,11 @@ extern const scuot_ot_method scuot_method_emd;
 extern const scuot_ot_method scuot_method_sinkhorn;
 extern const scuot_ot_method scuot_method_uot;
 extern const scuot_ot_method scuot_method_wfr;
+/* particle flows (flow/) */
+extern const scuot_ot_method scuot_method_ksd;
+extern const scuot_ot_method scuot_method_kusd;
+extern const scuot_ot_method scuot_method_ift;
+extern const scuot_ot_method scuot_method_mmdflow;
+extern const scuot_ot_method scuot_method_wfrflow;
 
 #endif

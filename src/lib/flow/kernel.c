@@ -1,0 +1,293 @@
+/* kernel.c -- blocked Gaussian kernel sums with their gradients for the particle flows, the MMD split of a
+ * path and the median bandwidth.  Results do not depend on the thread count. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* gsl_randist.h brings GSL's CBLAS prototypes, resolved to OpenBLAS at link time (as kern/kern.c). */
+#include <gsl/gsl_randist.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "core/mat.h"
+#include "flow/flow.h"
+#include "flow/flow_internal.h"
+#include "kern/kern.h"
+
+int openblas_get_num_threads(void) __attribute__((weak));
+void openblas_set_num_threads(int) __attribute__((weak));
+
+int flow_blas_serial(void)
+{
+	int n = openblas_get_num_threads ? openblas_get_num_threads() : 1;
+	if (openblas_set_num_threads && n != 1)
+		openblas_set_num_threads(1);
+	return n;
+}
+
+void flow_blas_restore(int n)
+{
+	if (openblas_set_num_threads && n != 1)
+		openblas_set_num_threads(n);
+}
+
+int flow_max_threads(void)
+{
+#ifdef _OPENMP
+	return omp_get_max_threads();
+#else
+	return 1;
+#endif
+}
+
+int flow_thread_num(void)
+{
+#ifdef _OPENMP
+	return omp_get_thread_num();
+#else
+	return 0;
+#endif
+}
+
+/* exp(t) for t <= 0, vectorisable (no calls, no branches): t = k ln 2 + r with |r| <= ln 2 / 2 (Cody & Waite
+ * reduction with fdlibm's split of ln 2), exp(r) by its Taylor polynomial of degree 13 (truncation below
+ * 1e-17 relative), 2^k assembled in the exponent bits; within 2 ulp of exp, and 0 below -708 (where exp is
+ * below 1e-307 or subnormal).  Inside a `#pragma omp simd` loop it runs 4 or 8 lanes at a time. */
+static inline __attribute__((always_inline)) double exp_neg(double t)
+{
+	const double log2e = 1.44269504088896338700e+00, ln2hi = 6.93147180369123816490e-01,
+	             ln2lo = 1.90821492927058770002e-10, shift = 0x1.8p52;
+	double tc = t < -708 ? -708 : t, sh = tc * log2e + shift, kd = sh - shift, r, p, sc;
+	int64_t bits;
+	r = (tc - kd * ln2hi) - kd * ln2lo;
+	p = 1.0 / 6227020800.0;
+	p = p * r + 1.0 / 479001600.0;
+	p = p * r + 1.0 / 39916800.0;
+	p = p * r + 1.0 / 3628800.0;
+	p = p * r + 1.0 / 362880.0;
+	p = p * r + 1.0 / 40320.0;
+	p = p * r + 1.0 / 5040.0;
+	p = p * r + 1.0 / 720.0;
+	p = p * r + 1.0 / 120.0;
+	p = p * r + 1.0 / 24.0;
+	p = p * r + 1.0 / 6.0;
+	p = p * r + 0.5;
+	p = p * r + 1.0;
+	p = p * r + 1.0;
+	memcpy(&bits, &sh, sizeof bits); /* the low bits of sh hold k + 2^51 */
+	bits = (bits - ((int64_t)0x4338 << 48) + 1023) << 52;
+	memcpy(&sc, &bits, sizeof sc);
+	return t < -708 ? 0.0 : p * sc;
+}
+
+/* One row of a tile: t[j] <- k = exp(-max(qi + zz[j] + t[j], 0) g) (t holds -2 q_i . z_j), returns
+ * sum_j v[j] k.  Compiled for AVX-512, AVX2 + FMA and the baseline, chosen at load time. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+#endif
+double flow_tile_row(double *t, const double *zz, const double *v, int64_t nj, double qi, double g)
+{
+	double acc = 0;
+#pragma omp simd reduction(+ : acc)
+	for (int64_t j = 0; j < nj; j++) {
+		double s = qi + zz[j] + t[j];
+		double k = exp_neg(-(s > 0 ? s : 0) * g);
+		t[j] = k;
+		acc += v[j] * k;
+	}
+	return acc;
+}
+
+/* cos and sin of the n values z + b (z in place -> c cos, s <- c sin), vectorisable: q = nearest integer to
+ * z 2/pi, r = z - q pi/2 in three parts (Cody & Waite; exact for |z| < 2^20 or so), Taylor polynomials of
+ * sin (to r^17) and cos (to r^18) on |r| <= pi/4 (truncation below 1e-16 relative), the quadrant by
+ * selects; within 2 ulp of libm for |z + b| <= 1e5 (the caller checks). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+#endif
+void flow_sincos_row(double *z, double *s, const double *b, int64_t n, double c)
+{
+	const double twopi_inv = 6.36619772367581382433e-01, shift = 0x1.8p52;
+	const double p1 = 1.5707963267341256e+00, p2 = 6.0771005065061922e-11, p3 = 2.0222662487959506e-21;
+#pragma omp simd
+	for (int64_t k = 0; k < n; k++) {
+		double t = z[k] + b[k], sh = t * twopi_inv + shift, q = sh - shift, r, r2, ps, pc, sv, cv;
+		int64_t bits;
+		r = ((t - q * p1) - q * p2) - q * p3;
+		r2 = r * r;
+		ps = -1.0 / 355687428096000.0;
+		ps = ps * r2 + 1.0 / 1307674368000.0;
+		ps = ps * r2 - 1.0 / 6227020800.0;
+		ps = ps * r2 + 1.0 / 39916800.0;
+		ps = ps * r2 - 1.0 / 362880.0;
+		ps = ps * r2 + 1.0 / 5040.0;
+		ps = ps * r2 - 1.0 / 120.0;
+		ps = ps * r2 + 1.0 / 6.0;
+		ps = r - r * r2 * ps;
+		pc = 1.0 / 6402373705728000.0;
+		pc = pc * r2 - 1.0 / 20922789888000.0;
+		pc = pc * r2 + 1.0 / 87178291200.0;
+		pc = pc * r2 - 1.0 / 479001600.0;
+		pc = pc * r2 + 1.0 / 3628800.0;
+		pc = pc * r2 - 1.0 / 40320.0;
+		pc = pc * r2 + 1.0 / 720.0;
+		pc = pc * r2 - 1.0 / 24.0;
+		pc = pc * r2 + 0.5;
+		pc = 1.0 - r2 * pc;
+		memcpy(&bits, &sh, sizeof bits); /* the low bits hold q + 2^51: the quadrant is q mod 4 */
+		bits &= 3;
+		sv = bits == 0 ? ps : bits == 1 ? pc : bits == 2 ? -ps : -pc;
+		cv = bits == 0 ? pc : bits == 1 ? -ps : bits == 2 ? -pc : ps;
+		z[k] = c * cv, s[k] = c * sv;
+	}
+}
+
+int scuot_flow_gauss_apply(const double *q, int64_t n, const double *z, int64_t m, const double *v, int64_t d,
+                           double sigma, double *kv, double *kvz, scuot_err *e)
+{
+	double *qq = NULL, *zz = NULL, *tile = NULL, *vz = NULL, g;
+	int64_t nbq, nbz, sw, ntiles;
+	int nt = flow_max_threads(), nblas, ret = 0;
+	if (!(sigma > 0) || !isfinite(sigma))
+		return scuot_err_set(e, SCUOT_EUSAGE, "kernel bandwidth must be finite and > 0 (got %g)", sigma);
+	if (n < 1)
+		return 0;
+	if (m < 1) {
+		memset(kv, 0, sizeof(double) * (size_t)n);
+		if (kvz)
+			memset(kvz, 0, sizeof(double) * (size_t)(n * d));
+		return 0;
+	}
+	/* tiles of FLOW_BLOCK rows by strips of up to FLOW_STRIP columns: two dgemms per strip (distances, then
+	 * the weighted points), long enough for BLAS to run near its peak with d as small as 30 */
+	sw = m < FLOW_STRIP ? m : FLOW_STRIP;
+	nbq = (n + FLOW_BLOCK - 1) / FLOW_BLOCK, nbz = (m + sw - 1) / sw;
+	ntiles = nbq * ((m + FLOW_BLOCK - 1) / FLOW_BLOCK);
+	if (!(qq = scuot_alloc((size_t)n, sizeof(double), 0, "squared norms", e)) ||
+	    !(zz = scuot_alloc((size_t)m, sizeof(double), 0, "squared norms", e)) ||
+	    !(tile = scuot_alloc((size_t)nt * FLOW_BLOCK, (size_t)sw * sizeof(double), 0, "kernel tile", e)) ||
+	    (kvz && !(vz = scuot_alloc((size_t)(m * d), sizeof(double), 0, "weighted points", e)))) {
+		ret = e->code;
+		goto done;
+	}
+	for (int64_t i = 0; i < n; i++)
+		qq[i] = cblas_ddot((int)d, q + i * d, 1, q + i * d, 1);
+	for (int64_t j = 0; j < m; j++) {
+		zz[j] = cblas_ddot((int)d, z + j * d, 1, z + j * d, 1);
+		if (vz)
+			for (int64_t k = 0; k < d; k++)
+				vz[j * d + k] = v[j] * z[j * d + k];
+	}
+	g = 1.0 / (2 * sigma * sigma);
+	nblas = flow_blas_serial();
+	/* threads from 2 FLOW_PAR_BLOCKS tiles of 256 x 256 on (each about a millisecond) */
+#pragma omp parallel for schedule(dynamic, 1) if (nbq > 1 && ntiles >= 2 * FLOW_PAR_BLOCKS)
+	for (int64_t bi = 0; bi < nbq; bi++) {
+		double *t = tile + (size_t)flow_thread_num() * FLOW_BLOCK * (size_t)sw;
+		int64_t i0 = bi * FLOW_BLOCK, i1 = i0 + FLOW_BLOCK < n ? i0 + FLOW_BLOCK : n, ni = i1 - i0;
+		for (int64_t i = i0; i < i1; i++)
+			kv[i] = 0;
+		if (kvz)
+			memset(kvz + i0 * d, 0, sizeof(double) * (size_t)(ni * d));
+		for (int64_t bj = 0; bj < nbz; bj++) {
+			int64_t j0 = bj * sw, j1 = j0 + sw < m ? j0 + sw : m, nj = j1 - j0;
+			/* t = -2 Q Z^T, then k_ij = exp(-(|q_i|^2 + |z_j|^2 + t_ij) g) with the distance clamped at 0 */
+			cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)ni, (int)nj, (int)d, -2.0, q + i0 * d,
+			            (int)d, z + j0 * d, (int)d, 0.0, t, (int)nj);
+			for (int64_t i = i0; i < i1; i++)
+				kv[i] += flow_tile_row(t + (i - i0) * nj, zz + j0, v + j0, nj, qq[i], g);
+			if (kvz) /* kvz += K_tile (v z)_block */
+				cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)ni, (int)d, (int)nj, 1.0, t,
+				            (int)nj, vz + j0 * d, (int)d, 1.0, kvz + i0 * d, (int)d);
+		}
+	}
+	flow_blas_restore(nblas);
+done:
+	free(qq);
+	free(zz);
+	free(tile);
+	free(vz);
+	return ret;
+}
+
+void scuot_flow_gauss_grad(const double *q, int64_t n, int64_t d, double sigma, const double *kv,
+                           const double *kvz, double *grad)
+{
+	double s2 = sigma * sigma;
+	for (int64_t i = 0; i < n; i++)
+		for (int64_t k = 0; k < d; k++)
+			grad[i * d + k] = (kvz[i * d + k] - q[i * d + k] * kv[i]) / s2;
+}
+
+int scuot_flow_mmd_split(const double *const *xs, const int64_t *np, const double *const *ws, int ns,
+                         const double *x, int64_t n, const double *a, const double *y, int64_t m, const double *b,
+                         int64_t d, double sigma, double s, double *d0, double *d1, scuot_err *e)
+{
+	double sa, sb, kxx, kyy, best_gap = INFINITY;
+	int best = -1;
+	if (ns < 1)
+		return scuot_err_set(e, SCUOT_EINPUT, "no populations to choose from"), -1;
+	if (scuot_kern_weights_check(a, n, "source masses", &sa, e) ||
+	    scuot_kern_weights_check(b, m, "target masses", &sb, e) ||
+	    scuot_kern_gauss_sum(x, n, a, x, n, a, d, sigma, &kxx, e) ||
+	    scuot_kern_gauss_sum(y, m, b, y, m, b, d, sigma, &kyy, e))
+		return -1;
+	kxx /= sa * sa, kyy /= sb * sb;
+	for (int k = 0; k < ns; k++) {
+		double sw, kss, ksx, ksy, v0, v1, split;
+		if (scuot_kern_weights_check(ws[k], np[k], "snapshot masses", &sw, e)) {
+			scuot_err_prefix(e, "snapshot %d: ", k);
+			return -1;
+		}
+		if (scuot_kern_gauss_sum(xs[k], np[k], ws[k], xs[k], np[k], ws[k], d, sigma, &kss, e) ||
+		    scuot_kern_gauss_sum(xs[k], np[k], ws[k], x, n, a, d, sigma, &ksx, e) ||
+		    scuot_kern_gauss_sum(xs[k], np[k], ws[k], y, m, b, d, sigma, &ksy, e))
+			return -1;
+		kss /= sw * sw;
+		v0 = kss + kxx - 2 * ksx / (sw * sa), v1 = kss + kyy - 2 * ksy / (sw * sb);
+		v0 = sqrt(v0 > 0 ? v0 : 0), v1 = sqrt(v1 > 0 ? v1 : 0);
+		if (d0)
+			d0[k] = v0;
+		if (d1)
+			d1[k] = v1;
+		split = v0 + v1 > 0 ? v0 / (v0 + v1) : 0.5;
+		if (fabs(split - s) < best_gap)
+			best_gap = fabs(split - s), best = k;
+	}
+	return best;
+}
+
+static int cmp_dbl(const void *p, const void *q)
+{
+	double u = *(const double *)p, v = *(const double *)q;
+	return (u > v) - (u < v);
+}
+
+double scuot_flow_median_sigma(const double *x, int64_t n, const double *y, int64_t m, int64_t d)
+{
+	int64_t sn = n < 256 ? n : 256, sm = m < 256 ? m : 256, k = 0;
+	double *dist = malloc(sizeof(double) * (size_t)(sn * sm)), med;
+	if (!dist || sn < 1 || sm < 1) {
+		free(dist);
+		return 1;
+	}
+	for (int64_t i = 0; i < sn; i++) {
+		const double *xi = x + (i * n / sn) * d;
+		for (int64_t j = 0; j < sm; j++) {
+			const double *yj = y + (j * m / sm) * d;
+			double t = 0;
+			for (int64_t q = 0; q < d; q++)
+				t += (xi[q] - yj[q]) * (xi[q] - yj[q]);
+			dist[k++] = sqrt(t);
+		}
+	}
+	qsort(dist, (size_t)k, sizeof(double), cmp_dbl);
+	med = dist[k / 2];
+	free(dist);
+	return med > 0 && isfinite(med) ? med : 1;
+}
