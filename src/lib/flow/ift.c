@@ -351,7 +351,7 @@ const scuot_ot_method scuot_method_ift = {
 	"interaction-force transport particle gradient descent of (1/2) MMD^2: Wasserstein step on the "
 	"positions, MMD step (a QP on the simplex, or on non-negative masses) on the weights",
 	"Gladin, Dvurechensky, Mielke, Zhu 2024, Algorithm 1 and eq. 23-24",
-	NP(ift_params), ift_params, SCUOT_COST_SQEUCLIDEAN, run_ift
+	NP(ift_params), ift_params, SCUOT_COST_SQEUCLIDEAN, run_ift, NULL
 };
 
 const scuot_ot_method scuot_method_mmdflow = {
@@ -359,7 +359,7 @@ const scuot_ot_method scuot_method_mmdflow = {
 	"MMD gradient flow: particles descend the witness function of (1/2) MMD^2, optionally with noise "
 	"injection switched off at --noise-off",
 	"Arbel, Korba, Salim, Gretton 2019 (NeurIPS), Sec. 3-4",
-	NP(mmdflow_params), mmdflow_params, SCUOT_COST_SQEUCLIDEAN, run_mmdflow
+	NP(mmdflow_params), mmdflow_params, SCUOT_COST_SQEUCLIDEAN, run_mmdflow, NULL
 };
 
 const scuot_ot_method scuot_method_wfrflow = {
@@ -367,5 +367,5 @@ const scuot_ot_method scuot_method_wfrflow = {
 	"Wasserstein-Fisher-Rao flow of (1/2) MMD^2: Wasserstein step on the positions, multiplicative (mirror) "
 	"step on the weights",
 	"Gladin, Dvurechensky, Mielke, Zhu 2024, appendix (MMD-WFR-GF)",
-	NP(wfrflow_params), wfrflow_params, SCUOT_COST_SQEUCLIDEAN, run_wfrflow
+	NP(wfrflow_params), wfrflow_params, SCUOT_COST_SQEUCLIDEAN, run_wfrflow, NULL
 };

@@ -355,7 +355,7 @@ const scuot_ot_method scuot_method_ksd = {
 	"kernel Sobolev descent: particles follow the gradient of the regularised kernel Sobolev critic "
 	"(random Fourier features)",
 	"Mroueh, Sercu, Raj 2019 (AISTATS), Sec. 5, Algorithm 1",
-	NP(ksd_params), ksd_params, SCUOT_COST_SQEUCLIDEAN, run_ksd
+	NP(ksd_params), ksd_params, SCUOT_COST_SQEUCLIDEAN, run_ksd, NULL
 };
 
 const scuot_ot_method scuot_method_kusd = {
@@ -363,5 +363,5 @@ const scuot_ot_method scuot_method_kusd = {
 	"kernel unbalanced Sobolev descent: advection along the Sobolev-Fisher critic and reaction of the "
 	"particle masses (gamma 1: mass conserved, 0: not)",
 	"Mroueh & Rigotti 2020 (NeurIPS), Prop. 2 and Sec. 5",
-	NP(kusd_params), kusd_params, SCUOT_COST_SQEUCLIDEAN, run_kusd
+	NP(kusd_params), kusd_params, SCUOT_COST_SQEUCLIDEAN, run_kusd, NULL
 };
