@@ -45,7 +45,7 @@ run scuot_float1 "$B" "$work/d$N" $N $N $D $EPS $L1 $L2 0 1 0 1
 run scuot_double "$B" "$work/d$N" $N $N $D $EPS $L1 $L2 0 $ITERS 0 0 0 "$R/scuot_double"
 run scuot_float "$B" "$work/d$N" $N $N $D $EPS $L1 $L2 0 $ITERS 0 1 0 "$R/scuot_float"
 run scuot_default "$B" "$work/d$N" $N $N $D $EPS $L1 $L2 1e-6 10000 1 0 0 "$R/scuot_default"
-# the Python tools divide the cost by scuot's median (exact above, sampled over 2^20 entries above that size)
+# the Python tools divide the cost by scuot's median (exact above, sampled over 2^18 entries above that size)
 # so that all solve the same problem; they still compute their own median, in the timed part
 COST_SCALE=$(sed -n 's/^cost_scale=//p' "$R/scuot_double.txt")
 export COST_SCALE

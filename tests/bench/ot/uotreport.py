@@ -55,7 +55,7 @@ print("Stopping rule: every tool runs exactly %d scaling iterations at the targe
       "35 GB/s: scuot reads the kernel once per iteration (8 or 4 bytes per entry), POT and Waddington-OT "
       "twice (K v and "
       "K^T u, 8 bytes). The Python tools compute their own median (timed) but divide the cost by scuot's "
-      "(sampled over 2^20 entries above that size) so that all solve the same problem.\n"
+      "(sampled over 2^18 entries above that size) so that all solve the same problem.\n"
       % (iters, iters, iters))
 rows = []
 d1, f1 = kv("scuot_double1"), kv("scuot_float1")
