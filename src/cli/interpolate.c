@@ -245,11 +245,8 @@ static int read_tmap(const ip_args *ia, scuot_ot_result **out, scuot_err *e)
 		goto done;
 	}
 	double t0 = NAN, t1 = NAN;
-	const scuot_uns *u = scuot_uns_get(&t->uns, "tmap");
-	const scuot_uns *u0 = u ? scuot_uns_get(u, "t0") : NULL, *u1 = u ? scuot_uns_get(u, "t1") : NULL;
-	if (u0 && u1 && u0->type == SCUOT_UNS_NUM && u1->type == SCUOT_UNS_NUM) {
-		t0 = u0->num, t1 = u1->num;
-	} else {
+	scuot_err e2 = { 0 };
+	if (scuot_tmap_days(t, ia->input, &t0, &t1, &e2)) { /* else the days of the cells in --coords */
 		int dc = scuot_df_find(&co->obs, ia->day_key);
 		if (dc < 0) {
 			ret = scuot_err_set(e, SCUOT_EINPUT, "%s: no uns/tmap t0 and t1, and %s has no obs column '%s' to "

@@ -13,6 +13,7 @@
 #include "core/strmap.h"
 #include "io/h5ad.h"
 #include "io/result.h"
+#include "io/tmap.h"
 #include "rank/rank.h"
 
 #define MAX_ANNOT 32
@@ -61,7 +62,8 @@ static void usage(FILE *fp, const scuot_cli *c, const rank_args *a)
 	    "Outputs:\n"
 	    "  -o, --output FILE     TSV: method, from, to, cell, day, scaling, log2_scaling, rank (1 = "
 	    "largest),\n"
-	    "                        percentile, top (1 = in the top group), then the --annotate columns\n"
+	    "                        percentile, top (1 = in the top group), posterior_growth_rate ((a_i n\n"
+	    "                        scaling_i)^(1/(to - from)) per day, as moscot), then the --annotate columns\n"
 	    "                        [required]\n"
 	    "  --compare FILE        TSV matrix of Spearman correlations between the results' scaling "
 	    "factors\n"
@@ -193,6 +195,38 @@ static int check_result(const char *path, const scuot_ot_result *r, scuot_err *e
 	return 0;
 }
 
+/* A result file, or a transport map (.h5ad, Waddington-OT's layout or scuot-transport --export-tmap): its
+ * coupling gives the scaling factors; the coordinates are not needed here. */
+static int read_input(const rank_args *a, const char *path, scuot_ot_result **out, scuot_err *e)
+{
+	size_t len = strlen(path);
+	if (len < 5 || strcmp(path + len - 5, ".h5ad"))
+		return scuot_result_read(path, a->method, out, e);
+	scuot_adata *t = NULL;
+	double *zero = NULL, t0, t1;
+	int ret;
+	if ((ret = scuot_h5ad_read(path, SCUOT_H5AD_X | SCUOT_H5AD_OBS | SCUOT_H5AD_VAR | SCUOT_H5AD_UNS, &t, e)) ||
+	    (ret = scuot_tmap_days(t, path, &t0, &t1, e)))
+		goto done;
+	if (!(zero = scuot_alloc((size_t)(t->n_obs > t->n_var ? t->n_obs : t->n_var) + 1, sizeof(double), 1,
+	                         "coordinates", e))) {
+		ret = e->code;
+		goto done;
+	}
+	if ((ret = scuot_tmap_to_result(t, path, zero, zero, 1, t0, t1, out, e)))
+		goto done;
+	if (a->method && strcmp((*out)->method, a->method)) {
+		ret = scuot_err_set(e, SCUOT_EINPUT, "%s: holds a map of method %s, expected %s", path, (*out)->method,
+		                    a->method);
+		scuot_ot_result_free(*out);
+		*out = NULL;
+	}
+done:
+	free(zero);
+	scuot_adata_free(t);
+	return ret;
+}
+
 static int write_cells(const rank_args *a, scuot_ot_result **res, const scuot_adata *obs, int64_t **obs_rows,
 		       const int *acol, uint8_t **top, scuot_err *e)
 {
@@ -202,7 +236,8 @@ static int write_cells(const rank_args *a, scuot_ot_result **res, const scuot_ad
 	int ret = 0;
 	if (!o)
 		return e->code;
-	fprintf(o->fp, "method\tfrom\tto\tcell\tday\tscaling\tlog2_scaling\trank\tpercentile\ttop");
+	fprintf(o->fp, "method\tfrom\tto\tcell\tday\tscaling\tlog2_scaling\trank\tpercentile\ttop\t"
+	            "posterior_growth_rate");
 	for (int k = 0; k < a->n_annot; k++)
 		fprintf(o->fp, "\t%s", a->annot[k]);
 	fputc('\n', o->fp);
@@ -221,9 +256,10 @@ static int write_cells(const rank_args *a, scuot_ot_result **res, const scuot_ad
 				fprintf(o->fp, "%.6g", log2(r->scaling[i]));
 			else
 				fputs("-inf", o->fp);
-			fprintf(o->fp, "\t%lld\t%.4f\t%s", (long long)rank[i],
+			fprintf(o->fp, "\t%lld\t%.4f\t%s\t%.6g", (long long)rank[i],
 				scuot_rank_percentile(rank[i], r->n),
-				top && top[q] ? (top[q][i] ? "1" : "0") : "NA");
+				top && top[q] ? (top[q][i] ? "1" : "0") : "NA",
+				pow(r->a[i] * (double)r->n * r->scaling[i], 1.0 / (r->t1 - r->t0)));
 			for (int k = 0; k < a->n_annot; k++) {
 				const char *s = scuot_col_text(&obs->obs.cols[acol[k]], obs_rows[q][i], buf,
 							       (int)sizeof buf);
@@ -439,8 +475,7 @@ static int run(const rank_args *a, scuot_err *e)
 		goto done;
 	}
 	for (int q = 0; q < a->n_res; q++) {
-		if ((ret = scuot_result_read(a->res[q], a->method, &res[q], e)) ||
-		    (ret = check_result(a->res[q], res[q], e)))
+		if ((ret = read_input(a, a->res[q], &res[q], e)) || (ret = check_result(a->res[q], res[q], e)))
 			goto done;
 		scuot_log_info("%s: %s, days %g -> %g, %lld source cells", a->res[q], res[q]->method,
 			       res[q]->t0, res[q]->t1, (long long)res[q]->n);

@@ -58,4 +58,24 @@ run_expect "compare needs two results" 2 "at least 2 results" "$WORK/bad.tsv" "$
 run_expect "genes without --expr" 2 "needs the expression file" "$WORK/bad.tsv" "$BIN/scuot-rank" "$WORK/uot.h5" \
 	--genes "$WORK/badg.tsv" -o "$WORK/bad.tsv"
 run_expect "no output" 2 "no output file" - "$BIN/scuot-rank" "$WORK/uot.h5"
+# --- transport maps (Waddington-OT's layout) rank like their result; posterior growth rates ---
+"$BIN/scuot-transport" -q --method uot --from 2 --to 4 "$WORK/pca24.h5ad" -o "$WORK/uot_b.h5" \
+	--export-tmap "$WORK/tmaps_2_4.h5ad" || not_ok "export a map"
+run_expect "rank a transport map" 0 "" "$WORK/cells_t.tsv" "$BIN/scuot-rank" "$WORK/tmaps_2_4.h5ad" -o "$WORK/cells_t.tsv"
+"$PYTHON3" - "$WORK/cells.tsv" "$WORK/cells_t.tsv" "$WORK/uot.h5" >"$WORK/py.out" 2>&1 <<'PY'
+import sys, h5py, numpy as np, pandas as pd
+a = pd.read_csv(sys.argv[1], sep="\t"); a = a[a["method"] == "uot"].reset_index(drop=True)
+t = pd.read_csv(sys.argv[2], sep="\t")
+assert list(a["cell"]) == list(t["cell"]) and (t["from"] == 2).all() and (t["to"] == 4).all()
+assert np.allclose(a["scaling"], t["scaling"], rtol=1e-5)  # the map stores float32
+f = h5py.File(sys.argv[3], "r"); n = len(f["problem/a"])
+want = (f["problem/a"][:] * n * f["marginals/scaling"][:]) ** (1 / 2.0)
+assert np.allclose(a["posterior_growth_rate"], want, rtol=1e-5)
+print("ok")
+PY
+[ $? = 0 ] && ok "a map ranks as its result; posterior growth rates (a n scaling)^(1/dt)" || not_ok "rank a map" "$(cat "$WORK/py.out")"
+cp "$WORK/tmaps_2_4.h5ad" "$WORK/nodays.h5ad"
+"$PYTHON3" -c "import h5py,sys; f=h5py.File(sys.argv[1],'r+'); del f['uns/tmap']" "$WORK/nodays.h5ad"
+run_expect "a map without days" 2 "nodays.h5ad: no uns/tmap t0 and t1 and no days in the file name" "$WORK/x.tsv" \
+	"$BIN/scuot-rank" "$WORK/nodays.h5ad" -o "$WORK/x.tsv"
 finish

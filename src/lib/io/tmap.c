@@ -191,3 +191,36 @@ done:
 	free(b);
 	return ret;
 }
+
+int scuot_tmap_days(const scuot_adata *t, const char *path, double *t0, double *t1, scuot_err *e)
+{
+	const scuot_uns *u = scuot_uns_get(&t->uns, "tmap");
+	const scuot_uns *u0 = u ? scuot_uns_get(u, "t0") : NULL, *u1 = u ? scuot_uns_get(u, "t1") : NULL;
+	if (u0 && u1 && u0->type == SCUOT_UNS_NUM && u1->type == SCUOT_UNS_NUM) {
+		*t0 = u0->num, *t1 = u1->num;
+		return 0;
+	}
+	/* ..._T0_T1.h5ad */
+	const char *base = strrchr(path, '/'), *end = strstr(path, ".h5ad");
+	base = base ? base + 1 : path;
+	if (end) {
+		char name[512];
+		size_t len = (size_t)(end - base) < sizeof name - 1 ? (size_t)(end - base) : sizeof name - 1;
+		memcpy(name, base, len);
+		name[len] = 0;
+		char *p1 = strrchr(name, '_');
+		if (p1 && p1 > name) {
+			*p1 = 0;
+			char *p0 = strrchr(name, '_'), *x0, *x1;
+			if (p0) {
+				double a = strtod(p0 + 1, &x0), b = strtod(p1 + 1, &x1);
+				if (x0 != p0 + 1 && !*x0 && x1 != p1 + 1 && !*x1 && isfinite(a) && isfinite(b) && a != b) {
+					*t0 = a, *t1 = b;
+					return 0;
+				}
+			}
+		}
+	}
+	return scuot_err_set(e, SCUOT_EINPUT, "%s: no uns/tmap t0 and t1 and no days in the file name (name it "
+	                     "like Waddington-OT's tmaps_T0_T1.h5ad)", path);
+}

@@ -27,6 +27,10 @@ SCUOT_EXPORT int scuot_tmap_from_result(const scuot_ot_result *r, int64_t topk, 
 SCUOT_EXPORT int scuot_tmap_to_result(const scuot_adata *tmap, const char *name, const double *x, const double *y,
                                       int64_t d, double t0, double t1, scuot_ot_result **out, scuot_err *e);
 
+/* The two days of a map read from path: uns/tmap t0 and t1 when present (scuot's maps), else the file name
+ * Waddington-OT gives its maps, PREFIX_T0_T1.h5ad.  SCUOT_EINPUT when neither says. */
+SCUOT_EXPORT int scuot_tmap_days(const scuot_adata *tmap, const char *path, double *t0, double *t1, scuot_err *e);
+
 #ifdef __cplusplus
 }
 #endif
