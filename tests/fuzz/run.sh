@@ -23,8 +23,8 @@ libs="$hdf5_libs -lcsv -lz -lgsl -llapacke -lopenblas -lm"
 
 # the library, instrumented (every module the readers can reach)
 objs=""
-for src in "$top"/src/lib/core/*.c "$top"/src/lib/io/*.c "$top"/src/lib/ot/ot.c "$top"/src/lib/ot/cost.c \
-	"$top"/src/lib/ot/interp.c; do
+for src in "$top"/src/lib/core/*.c "$top"/src/lib/io/*.c "$top"/src/lib/ot/*.c "$top"/src/lib/kern/*.c \
+	"$top"/src/lib/flow/*.c; do
 	o="$WORK/obj/$(basename "$(dirname "$src")")_$(basename "$src" .c).o"
 	if [ ! -f "$o" ] || [ "$src" -nt "$o" ]; then
 		$CC $cflags -c "$src" -o "$o"
