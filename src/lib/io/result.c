@@ -182,15 +182,16 @@ int scuot_result_write(const char *path, const scuot_ot_result *r, scuot_err *e)
 
 /* ---- reading ---- */
 
-/* Numeric dataset path under loc into a new array of exactly want elements (want < 0: any; *n gets it). */
-static int get_f64(hid_t loc, const char *path, int64_t want, double **out, scuot_err *e)
+/* Numeric dataset path under loc into a new array (double, or int64 when is_int) of exactly want elements
+ * (want < 0: any number). */
+static int get_num(hid_t loc, const char *path, int64_t want, int is_int, void **out, scuot_err *e)
 {
 	hid_t d = scuot_h5_dopen(loc, path, e);
 	int64_t n;
 	int ret;
 	if (d < 0)
 		return (int)d;
-	ret = scuot_h5_read_f64(d, out, &n, e);
+	ret = is_int ? scuot_h5_read_i64(d, (int64_t **)out, &n, e) : scuot_h5_read_f64(d, (double **)out, &n, e);
 	if (!ret && want >= 0 && n != want) {
 		ret = scuot_h5_err(e, SCUOT_EINPUT, loc, path, "holds %lld values, expected %lld", (long long)n,
 		                   (long long)want);
@@ -199,6 +200,16 @@ static int get_f64(hid_t loc, const char *path, int64_t want, double **out, scuo
 	}
 	scuot_h5_close(d);
 	return ret;
+}
+
+static int get_f64(hid_t loc, const char *path, int64_t want, double **out, scuot_err *e)
+{
+	return get_num(loc, path, want, 0, (void **)out, e);
+}
+
+static int get_i64(hid_t loc, const char *path, int64_t want, int64_t **out, scuot_err *e)
+{
+	return get_num(loc, path, want, 1, (void **)out, e);
 }
 
 static int get_scalar(hid_t loc, const char *path, double *v, scuot_err *e)
@@ -208,24 +219,6 @@ static int get_scalar(hid_t loc, const char *path, double *v, scuot_err *e)
 	if (!ret)
 		*v = p[0];
 	free(p);
-	return ret;
-}
-
-static int get_i64(hid_t loc, const char *path, int64_t want, int64_t **out, scuot_err *e)
-{
-	hid_t d = scuot_h5_dopen(loc, path, e);
-	int64_t n;
-	int ret;
-	if (d < 0)
-		return (int)d;
-	ret = scuot_h5_read_i64(d, out, &n, e);
-	if (!ret && want >= 0 && n != want) {
-		ret = scuot_h5_err(e, SCUOT_EINPUT, loc, path, "holds %lld values, expected %lld", (long long)n,
-		                   (long long)want);
-		free(*out);
-		*out = NULL;
-	}
-	scuot_h5_close(d);
 	return ret;
 }
 
