@@ -401,6 +401,7 @@ static int read_body(hid_t f, const char *path, const char *method, scuot_ot_res
 		goto done;
 	r->cost = scuot_cost_kind_parse(s);
 	free(s);
+	s = NULL;
 	if ((ret = get_str(g, "cost_norm", &s, e)))
 		goto done;
 	r->cost_norm = scuot_cost_norm_parse(s);
