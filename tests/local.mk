@@ -11,7 +11,8 @@ EXTRA_DIST += tests/bench/ingest/run.sh tests/bench/ingest/gen.py tests/bench/in
 TESTS += tests/cli/reliability.sh
 EXTRA_DIST += tests/cli/reliability.sh
 TESTS += tests/cli/fuzz_regressions.sh
-EXTRA_DIST += tests/cli/fuzz_regressions.sh tests/data/fuzz/README.md tests/data/fuzz/tenx-string-size.h5
+EXTRA_DIST += tests/cli/fuzz_regressions.sh tests/data/fuzz/README.md tests/data/fuzz/tenx-string-size.h5 \
+	tests/data/fuzz/result-cost-norm.h5 tests/bench/ot/run.sh
 
 # Fuzzing (issue: reliability): every libFuzzer driver for FUZZ_SECONDS each; see tests/fuzz/run.sh.
 FUZZ_SECONDS = 60
