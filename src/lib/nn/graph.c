@@ -1,0 +1,270 @@
+/* graph.c -- the tape of nn.h: memory of nodes and values (an arena reset between uses), leaves, the
+ * recorded error, and reverse-mode differentiation that builds gradients as new nodes. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/mat.h"
+#include "nn/layers.h"
+#include "nn/nn_internal.h"
+
+#define ALIGN 64
+#define MIN_BLOCK ((size_t)1 << 20)
+
+static void *arena_get(scuot_nn_graph *g, size_t bytes)
+{
+	bytes = (bytes + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+	if (!g->block || g->used + bytes > g->size) {
+		/* a new block; the old ones stay until reset (their nodes are still referenced) */
+		size_t sz = bytes > MIN_BLOCK ? bytes : MIN_BLOCK;
+		if (g->size > sz)
+			sz = g->size;
+		void **nb = realloc(g->blocks, sizeof(void *) * (size_t)(g->n_blocks + 1));
+		if (!nb)
+			return NULL;
+		g->blocks = nb;
+		void *p = NULL;
+		if (posix_memalign(&p, ALIGN, sz))
+			return NULL;
+		g->blocks[g->n_blocks++] = p;
+		g->block = p;
+		g->size = sz;
+		g->used = 0;
+	}
+	void *p = (char *)g->block + g->used;
+	g->used += bytes;
+	g->total += bytes;
+	return p;
+}
+
+scuot_nn_graph *scuot_nn_graph_new(void)
+{
+	scuot_nn_graph *g = calloc(1, sizeof(*g));
+	if (g)
+		g->epoch = 1;
+	return g;
+}
+
+void scuot_nn_graph_free(scuot_nn_graph *g)
+{
+	if (!g)
+		return;
+	for (int i = 0; i < g->n_blocks; i++)
+		free(g->blocks[i]);
+	free(g->blocks);
+	free(g->nodes);
+	free(g);
+}
+
+void scuot_nn_graph_reset(scuot_nn_graph *g)
+{
+	if (!g)
+		return;
+	if (g->n_blocks > 1) {
+		/* one block large enough for everything the last use held */
+		size_t want = g->total + ALIGN;
+		for (int i = 0; i < g->n_blocks; i++)
+			free(g->blocks[i]);
+		g->n_blocks = 0;
+		g->block = NULL;
+		g->size = 0;
+		void *p = NULL;
+		if (!posix_memalign(&p, ALIGN, want)) {
+			g->blocks[0] = p;
+			g->n_blocks = 1;
+			g->block = p;
+			g->size = want;
+		}
+	}
+	g->used = 0;
+	g->total = 0;
+	g->n = 0;
+	g->epoch++;
+	g->err = (scuot_err){0};
+}
+
+int scuot_nn_graph_error(const scuot_nn_graph *g, scuot_err *e)
+{
+	if (!g->err.code)
+		return 0;
+	if (e)
+		*e = g->err;
+	return g->err.code;
+}
+
+int64_t scuot_nn_graph_size(const scuot_nn_graph *g, int64_t *bytes)
+{
+	if (bytes)
+		*bytes = (int64_t)g->total;
+	return g->n;
+}
+
+void nn_fail(scuot_nn_graph *g, int code, const char *what)
+{
+	if (!g->err.code)
+		scuot_err_set(&g->err, code, "neural network graph: %s", what);
+}
+
+scuot_nn_node *nn_node(scuot_nn_graph *g, int op, int64_t r, int64_t c, scuot_nn_node *a, scuot_nn_node *b)
+{
+	if (g->err.code)
+		return NULL;
+	if (r <= 0 || c <= 0 || r > INT32_MAX || c > INT32_MAX) {
+		nn_fail(g, SCUOT_EINTERNAL, "a node of an empty or oversized shape");
+		return NULL;
+	}
+	if (g->n == g->cap) {
+		int64_t cap = g->cap ? 2 * g->cap : 256;
+		scuot_nn_node **nn = realloc(g->nodes, sizeof(*nn) * (size_t)cap);
+		if (!nn) {
+			nn_fail(g, SCUOT_ENOMEM, "out of memory for the tape");
+			return NULL;
+		}
+		g->nodes = nn;
+		g->cap = cap;
+	}
+	scuot_nn_node *x = arena_get(g, sizeof(*x));
+	double *v = x && (uint64_t)r * (uint64_t)c < (SIZE_MAX >> 4) ?
+	            arena_get(g, sizeof(double) * (size_t)r * (size_t)c) : NULL;
+	if (!x || !v) {
+		nn_fail(g, SCUOT_ENOMEM, "out of memory for node values");
+		return NULL;
+	}
+	memset(x, 0, sizeof(*x));
+	x->op = op;
+	x->r = r;
+	x->c = c;
+	x->v = v;
+	x->in[0] = a;
+	x->in[1] = b;
+	x->needs = (a && a->needs) || (b && b->needs);
+	x->id = (int32_t)g->n;
+	g->nodes[g->n++] = x;
+	return x;
+}
+
+scuot_nn_node *scuot_nn_const(scuot_nn_graph *g, int64_t r, int64_t c, const double *v)
+{
+	scuot_nn_node *x = nn_node(g, NN_CONST, r, c, NULL, NULL);
+	if (!x)
+		return NULL;
+	if (v)
+		memcpy(x->v, v, sizeof(double) * (size_t)(r * c));
+	else
+		memset(x->v, 0, sizeof(double) * (size_t)(r * c));
+	return x;
+}
+
+scuot_nn_node *scuot_nn_scalar(scuot_nn_graph *g, double v)
+{
+	return scuot_nn_const(g, 1, 1, &v);
+}
+
+scuot_nn_node *scuot_nn_input(scuot_nn_graph *g, int64_t r, int64_t c, const double *v)
+{
+	scuot_nn_node *x = scuot_nn_const(g, r, c, v);
+	if (x) {
+		x->op = NN_INPUT;
+		x->needs = 1;
+	}
+	return x;
+}
+
+scuot_nn_node *scuot_nn_param(scuot_nn_graph *g, scuot_nn_tensor *t)
+{
+	if (g->err.code)
+		return NULL;
+	if (t->leaf && t->leaf_graph == g && t->leaf_epoch == g->epoch)
+		return t->leaf;
+	/* a leaf reads the tensor in place: a node with no value memory of its own */
+	if (g->n == g->cap) {
+		int64_t cap = g->cap ? 2 * g->cap : 256;
+		scuot_nn_node **nn = realloc(g->nodes, sizeof(*nn) * (size_t)cap);
+		if (!nn) {
+			nn_fail(g, SCUOT_ENOMEM, "out of memory for the tape");
+			return NULL;
+		}
+		g->nodes = nn;
+		g->cap = cap;
+	}
+	scuot_nn_node *x = arena_get(g, sizeof(*x));
+	if (!x) {
+		nn_fail(g, SCUOT_ENOMEM, "out of memory for the tape");
+		return NULL;
+	}
+	memset(x, 0, sizeof(*x));
+	x->op = NN_PARAM;
+	x->r = t->r;
+	x->c = t->c;
+	x->v = t->v;
+	x->needs = 1;
+	x->id = (int32_t)g->n;
+	g->nodes[g->n++] = x;
+	t->leaf = x;
+	t->leaf_graph = g;
+	t->leaf_epoch = g->epoch;
+	return x;
+}
+
+/* Reverse accumulation over the tape (Griewank and Walther, "Evaluating derivatives", 2008, ch. 3): the
+ * adjoint of every node between the leaves and y, each vector-Jacobian product built from operations so that
+ * the adjoints are differentiable in turn. */
+int scuot_nn_grad(scuot_nn_graph *g, scuot_nn_node *y, int n, scuot_nn_node *const *wrt, scuot_nn_node **out,
+                  scuot_err *e)
+{
+	if (!y) {
+		nn_fail(g, SCUOT_EINTERNAL, "gradient of a failed node");
+		return scuot_nn_graph_error(g, e);
+	}
+	if (g->err.code)
+		return scuot_nn_graph_error(g, e);
+	if (y->r != 1 || y->c != 1) {
+		nn_fail(g, SCUOT_EINTERNAL, "gradient of a node that is not 1 x 1");
+		return scuot_nn_graph_error(g, e);
+	}
+	int64_t top = y->id + 1;
+	scuot_nn_node **adj = calloc((size_t)top, sizeof(*adj));
+	unsigned char *want = calloc((size_t)top, 1);
+	if (!adj || !want) {
+		free(adj);
+		free(want);
+		nn_fail(g, SCUOT_ENOMEM, "out of memory for adjoints");
+		return scuot_nn_graph_error(g, e);
+	}
+	/* want: the node lies on a path from one of wrt to y */
+	for (int k = 0; k < n; k++)
+		if (wrt[k] && wrt[k]->id < top)
+			want[wrt[k]->id] = 1;
+	for (int64_t i = 0; i < top; i++) {
+		scuot_nn_node *x = g->nodes[i];
+		if (!want[i])
+			for (int s = 0; s < 2; s++)
+				if (x->in[s] && want[x->in[s]->id])
+					want[i] = 1;
+	}
+	if (want[y->id]) {
+		adj[y->id] = scuot_nn_scalar(g, 1.0);
+		for (int64_t i = y->id; i >= 0 && !g->err.code; i--) {
+			scuot_nn_node *x = g->nodes[i];
+			if (!adj[i] || x->op <= NN_PARAM)
+				continue;
+			for (int s = 0; s < 2; s++) {
+				scuot_nn_node *u = x->in[s];
+				if (!u || !want[u->id])
+					continue;
+				scuot_nn_node *d = nn_vjp(g, x, s, adj[i]);
+				if (!d)
+					continue; /* a zero contribution (masks), or an error caught below */
+				adj[u->id] = adj[u->id] ? scuot_nn_add(g, adj[u->id], d) : d;
+			}
+		}
+	}
+	for (int k = 0; k < n && !g->err.code; k++) {
+		scuot_nn_node *w = wrt[k];
+		out[k] = w && w->id < top && adj[w->id] ? adj[w->id] : scuot_nn_const(g, w ? w->r : 1, w ? w->c : 1,
+		                                                                        NULL);
+	}
+	free(adj);
+	free(want);
+	return scuot_nn_graph_error(g, e);
+}

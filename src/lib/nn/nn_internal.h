@@ -1,0 +1,40 @@
+/* nn_internal.h -- not a public header: the graph structure, operation codes and the vector-Jacobian
+ * products shared by graph.c and ops.c. */
+#ifndef SCUOT_NN_INTERNAL_H
+#define SCUOT_NN_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "nn/nn.h"
+
+struct scuot_nn_graph {
+	void **blocks;
+	int n_blocks;
+	void *block;          /* the block being filled */
+	size_t size, used;    /* of that block */
+	size_t total;         /* bytes handed out since the last reset */
+	scuot_nn_node **nodes;
+	int64_t n, cap;
+	uint64_t epoch;       /* advanced by every reset (parameter leaves are remade) */
+	scuot_err err;
+};
+
+/* Operation codes; the leaves come first (scuot_nn_grad stops at NN_PARAM). */
+enum {
+	NN_CONST = 0, NN_INPUT, NN_PARAM,
+	NN_MATMUL, NN_ADD, NN_SUB, NN_MUL, NN_ADD_ROW, NN_MUL_ROW, NN_MUL_COL, NN_SMUL, NN_SCALE, NN_ADD_SCALAR,
+	NN_SUM_ROWS, NN_SUM_COLS, NN_SUM, NN_BCAST, NN_LEAKY, NN_SOFTPLUS, NN_SIGMOID, NN_TANH, NN_LOGCOSH,
+	NN_EXP, NN_LOG, NN_SQUARE, NN_POW, NN_STEPMUL, NN_CONCAT, NN_SLICE, NN_PAD
+};
+
+/* Record the first error of g. */
+void nn_fail(scuot_nn_graph *g, int code, const char *what);
+/* A new node of shape r x c with operands a, b (value memory uninitialised); NULL after an error. */
+scuot_nn_node *nn_node(scuot_nn_graph *g, int op, int64_t r, int64_t c, scuot_nn_node *a, scuot_nn_node *b);
+/* The adjoint contribution of node x to its operand in[s] given x's adjoint gx; NULL for a zero contribution
+ * or an error (recorded in g). */
+scuot_nn_node *nn_vjp(scuot_nn_graph *g, scuot_nn_node *x, int s, scuot_nn_node *gx);
+
+#endif

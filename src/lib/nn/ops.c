@@ -1,0 +1,461 @@
+/* ops.c -- the operations of nn.h: their values (BLAS for products, OpenMP over large elementwise loops) and
+ * their vector-Jacobian products, each written with the same operations so that it can be differentiated. */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cblas.h>
+
+#include "nn/nn_internal.h"
+
+/* elementwise loops over more entries than this run on the OpenMP threads */
+#define PAR_MIN 32768
+
+#define EACH(N) _Pragma("omp parallel for schedule(static) if ((N) > PAR_MIN)") \
+	for (int64_t i = 0; i < (N); i++)
+
+static inline int64_t len(const scuot_nn_node *x)
+{
+	return x->r * x->c;
+}
+
+static int shape_ok(scuot_nn_graph *g, const scuot_nn_node *a, const scuot_nn_node *b, int cond, const char *op)
+{
+	if (!a || (b == NULL && cond < 0))
+		return 0;
+	if (!cond) {
+		char m[160];
+		snprintf(m, sizeof(m), "%s of shapes %lldx%lld and %lldx%lld", op, (long long)a->r, (long long)a->c,
+		         b ? (long long)b->r : 0LL, b ? (long long)b->c : 0LL);
+		nn_fail(g, SCUOT_EINTERNAL, m);
+		return 0;
+	}
+	return 1;
+}
+
+#define BOTH(a, b) ((a) && (b) ? 1 : -1)
+
+scuot_nn_node *scuot_nn_matmul(scuot_nn_graph *g, scuot_nn_node *a, int ta, scuot_nn_node *b, int tb)
+{
+	if (!a || !b)
+		return NULL;
+	int64_t m = ta ? a->c : a->r, k = ta ? a->r : a->c;
+	int64_t k2 = tb ? b->c : b->r, n = tb ? b->r : b->c;
+	if (!shape_ok(g, a, b, k == k2, "matrix product"))
+		return NULL;
+	scuot_nn_node *x = nn_node(g, NN_MATMUL, m, n, a, b);
+	if (!x)
+		return NULL;
+	x->a0 = ta != 0;
+	x->a1 = tb != 0;
+	cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n,
+	            (int)k, 1.0, a->v, (int)a->c, b->v, (int)b->c, 0.0, x->v, (int)n);
+	return x;
+}
+
+static scuot_nn_node *binary(scuot_nn_graph *g, int op, scuot_nn_node *a, scuot_nn_node *b, const char *name)
+{
+	if (!shape_ok(g, a, b, BOTH(a, b) > 0 && a->r == b->r && a->c == b->c, name))
+		return NULL;
+	scuot_nn_node *x = nn_node(g, op, a->r, a->c, a, b);
+	if (!x)
+		return NULL;
+	const double *u = a->v, *v = b->v;
+	double *o = x->v;
+	int64_t N = len(x);
+	if (op == NN_ADD) {
+		EACH(N) o[i] = u[i] + v[i];
+	} else if (op == NN_SUB) {
+		EACH(N) o[i] = u[i] - v[i];
+	} else {
+		EACH(N) o[i] = u[i] * v[i];
+	}
+	return x;
+}
+
+scuot_nn_node *scuot_nn_add(scuot_nn_graph *g, scuot_nn_node *a, scuot_nn_node *b)
+{
+	return binary(g, NN_ADD, a, b, "sum");
+}
+
+scuot_nn_node *scuot_nn_sub(scuot_nn_graph *g, scuot_nn_node *a, scuot_nn_node *b)
+{
+	return binary(g, NN_SUB, a, b, "difference");
+}
+
+scuot_nn_node *scuot_nn_mul(scuot_nn_graph *g, scuot_nn_node *a, scuot_nn_node *b)
+{
+	return binary(g, NN_MUL, a, b, "elementwise product");
+}
+
+scuot_nn_node *scuot_nn_add_row(scuot_nn_graph *g, scuot_nn_node *a, scuot_nn_node *b)
+{
+	if (!shape_ok(g, a, b, BOTH(a, b) > 0 && b->r == 1 && b->c == a->c, "row broadcast sum"))
+		return NULL;
+	scuot_nn_node *x = nn_node(g, NN_ADD_ROW, a->r, a->c, a, b);
+	if (!x)
+		return NULL;
+	int64_t c = a->c;
+#pragma omp parallel for schedule(static) if (len(a) > PAR_MIN)
+	for (int64_t i = 0; i < a->r; i++)
+		for (int64_t j = 0; j < c; j++)
+			x->v[i * c + j] = a->v[i * c + j] + b->v[j];
+	return x;
+}
+
+scuot_nn_node *scuot_nn_mul_row(scuot_nn_graph *g, scuot_nn_node *a, scuot_nn_node *s)
+{
+	if (!shape_ok(g, a, s, BOTH(a, s) > 0 && s->r == 1 && s->c == a->c, "row broadcast product"))
+		return NULL;
+	scuot_nn_node *x = nn_node(g, NN_MUL_ROW, a->r, a->c, a, s);
+	if (!x)
+		return NULL;
+	int64_t c = a->c;
+#pragma omp parallel for schedule(static) if (len(a) > PAR_MIN)
+	for (int64_t i = 0; i < a->r; i++)
+		for (int64_t j = 0; j < c; j++)
+			x->v[i * c + j] = a->v[i * c + j] * s->v[j];
+	return x;
+}
+
+scuot_nn_node *scuot_nn_mul_col(scuot_nn_graph *g, scuot_nn_node *a, scuot_nn_node *w)
+{
+	if (!shape_ok(g, a, w, BOTH(a, w) > 0 && w->c == 1 && w->r == a->r, "column broadcast product"))
+		return NULL;
+	scuot_nn_node *x = nn_node(g, NN_MUL_COL, a->r, a->c, a, w);
+	if (!x)
+		return NULL;
+	int64_t c = a->c;
+#pragma omp parallel for schedule(static) if (len(a) > PAR_MIN)
+	for (int64_t i = 0; i < a->r; i++)
+		for (int64_t j = 0; j < c; j++)
+			x->v[i * c + j] = a->v[i * c + j] * w->v[i];
+	return x;
+}
+
+scuot_nn_node *scuot_nn_smul(scuot_nn_graph *g, scuot_nn_node *a, scuot_nn_node *s)
+{
+	if (!shape_ok(g, a, s, BOTH(a, s) > 0 && s->r == 1 && s->c == 1, "product with a scalar node"))
+		return NULL;
+	scuot_nn_node *x = nn_node(g, NN_SMUL, a->r, a->c, a, s);
+	if (!x)
+		return NULL;
+	double k = s->v[0];
+	int64_t N = len(x);
+	EACH(N) x->v[i] = a->v[i] * k;
+	return x;
+}
+
+static scuot_nn_node *unary(scuot_nn_graph *g, int op, scuot_nn_node *a, double k)
+{
+	if (!a)
+		return NULL;
+	scuot_nn_node *x = nn_node(g, op, a->r, a->c, a, NULL);
+	if (!x)
+		return NULL;
+	x->k = k;
+	const double *u = a->v;
+	double *o = x->v;
+	int64_t N = len(x);
+	switch (op) {
+	case NN_SCALE:
+		EACH(N) o[i] = k * u[i];
+		break;
+	case NN_ADD_SCALAR:
+		EACH(N) o[i] = u[i] + k;
+		break;
+	case NN_LEAKY:
+		EACH(N) o[i] = u[i] > 0 ? u[i] : k * u[i];
+		break;
+	case NN_SOFTPLUS:
+		EACH(N) o[i] = (u[i] > 0 ? u[i] : 0) + log1p(exp(-fabs(u[i])));
+		break;
+	case NN_SIGMOID:
+		EACH(N) {
+			double z = exp(-fabs(u[i]));
+			o[i] = u[i] >= 0 ? 1 / (1 + z) : z / (1 + z);
+		}
+		break;
+	case NN_TANH:
+		EACH(N) o[i] = tanh(u[i]);
+		break;
+	case NN_LOGCOSH:
+		/* log cosh x = |x| + log(1 + e^{-2|x|}) - log 2 */
+		EACH(N) o[i] = fabs(u[i]) + log1p(exp(-2 * fabs(u[i]))) - M_LN2;
+		break;
+	case NN_EXP:
+		EACH(N) o[i] = exp(u[i]);
+		break;
+	case NN_LOG:
+		EACH(N) o[i] = log(u[i]);
+		break;
+	case NN_SQUARE:
+		EACH(N) o[i] = u[i] * u[i];
+		break;
+	case NN_POW:
+		EACH(N) o[i] = pow(u[i], k);
+		break;
+	}
+	return x;
+}
+
+scuot_nn_node *scuot_nn_scale(scuot_nn_graph *g, scuot_nn_node *a, double k)
+{
+	return unary(g, NN_SCALE, a, k);
+}
+
+scuot_nn_node *scuot_nn_add_scalar(scuot_nn_graph *g, scuot_nn_node *a, double k)
+{
+	return unary(g, NN_ADD_SCALAR, a, k);
+}
+
+scuot_nn_node *scuot_nn_relu(scuot_nn_graph *g, scuot_nn_node *a)
+{
+	return unary(g, NN_LEAKY, a, 0);
+}
+
+scuot_nn_node *scuot_nn_leaky(scuot_nn_graph *g, scuot_nn_node *a, double k)
+{
+	return unary(g, NN_LEAKY, a, k);
+}
+
+scuot_nn_node *scuot_nn_softplus(scuot_nn_graph *g, scuot_nn_node *a)
+{
+	return unary(g, NN_SOFTPLUS, a, 0);
+}
+
+scuot_nn_node *scuot_nn_sigmoid(scuot_nn_graph *g, scuot_nn_node *a)
+{
+	return unary(g, NN_SIGMOID, a, 0);
+}
+
+scuot_nn_node *scuot_nn_tanh(scuot_nn_graph *g, scuot_nn_node *a)
+{
+	return unary(g, NN_TANH, a, 0);
+}
+
+scuot_nn_node *scuot_nn_logcosh(scuot_nn_graph *g, scuot_nn_node *a)
+{
+	return unary(g, NN_LOGCOSH, a, 0);
+}
+
+scuot_nn_node *scuot_nn_exp(scuot_nn_graph *g, scuot_nn_node *a)
+{
+	return unary(g, NN_EXP, a, 0);
+}
+
+scuot_nn_node *scuot_nn_log(scuot_nn_graph *g, scuot_nn_node *a)
+{
+	return unary(g, NN_LOG, a, 0);
+}
+
+scuot_nn_node *scuot_nn_square(scuot_nn_graph *g, scuot_nn_node *a)
+{
+	return unary(g, NN_SQUARE, a, 0);
+}
+
+scuot_nn_node *scuot_nn_pow(scuot_nn_graph *g, scuot_nn_node *a, double k)
+{
+	return unary(g, NN_POW, a, k);
+}
+
+scuot_nn_node *scuot_nn_stepmul(scuot_nn_graph *g, scuot_nn_node *grad, scuot_nn_node *x, double k)
+{
+	if (!shape_ok(g, grad, x, BOTH(grad, x) > 0 && grad->r == x->r && grad->c == x->c, "mask product"))
+		return NULL;
+	scuot_nn_node *o = nn_node(g, NN_STEPMUL, x->r, x->c, grad, x);
+	if (!o)
+		return NULL;
+	o->k = k;
+	o->needs = grad->needs; /* no derivative in x */
+	int64_t N = len(o);
+	EACH(N) o->v[i] = x->v[i] > 0 ? grad->v[i] : k * grad->v[i];
+	return o;
+}
+
+scuot_nn_node *scuot_nn_sum_rows(scuot_nn_graph *g, scuot_nn_node *a)
+{
+	if (!a)
+		return NULL;
+	scuot_nn_node *x = nn_node(g, NN_SUM_ROWS, 1, a->c, a, NULL);
+	if (!x)
+		return NULL;
+	int64_t c = a->c;
+	memset(x->v, 0, sizeof(double) * (size_t)c);
+	/* row by row, so each column sum runs in the same order whatever the threads */
+	for (int64_t i = 0; i < a->r; i++)
+		for (int64_t j = 0; j < c; j++)
+			x->v[j] += a->v[i * c + j];
+	return x;
+}
+
+scuot_nn_node *scuot_nn_sum_cols(scuot_nn_graph *g, scuot_nn_node *a)
+{
+	if (!a)
+		return NULL;
+	scuot_nn_node *x = nn_node(g, NN_SUM_COLS, a->r, 1, a, NULL);
+	if (!x)
+		return NULL;
+	int64_t c = a->c;
+#pragma omp parallel for schedule(static) if (len(a) > PAR_MIN)
+	for (int64_t i = 0; i < a->r; i++) {
+		double s = 0;
+		for (int64_t j = 0; j < c; j++)
+			s += a->v[i * c + j];
+		x->v[i] = s;
+	}
+	return x;
+}
+
+scuot_nn_node *scuot_nn_sum(scuot_nn_graph *g, scuot_nn_node *a)
+{
+	if (!a)
+		return NULL;
+	scuot_nn_node *x = nn_node(g, NN_SUM, 1, 1, a, NULL);
+	if (!x)
+		return NULL;
+	double s = 0;
+	for (int64_t i = 0; i < len(a); i++)
+		s += a->v[i];
+	x->v[0] = s;
+	return x;
+}
+
+scuot_nn_node *scuot_nn_mean(scuot_nn_graph *g, scuot_nn_node *a)
+{
+	return a ? scuot_nn_scale(g, scuot_nn_sum(g, a), 1.0 / (double)len(a)) : NULL;
+}
+
+scuot_nn_node *scuot_nn_bcast(scuot_nn_graph *g, scuot_nn_node *a, int64_t r, int64_t c)
+{
+	if (!shape_ok(g, a, NULL, !a || (a->r == 1 && (a->c == 1 || a->c == c)) || (a->c == 1 && a->r == r),
+	              "broadcast"))
+		return NULL;
+	scuot_nn_node *x = nn_node(g, NN_BCAST, r, c, a, NULL);
+	if (!x)
+		return NULL;
+#pragma omp parallel for schedule(static) if (r * c > PAR_MIN)
+	for (int64_t i = 0; i < r; i++)
+		for (int64_t j = 0; j < c; j++)
+			x->v[i * c + j] = a->r == 1 ? a->v[a->c == 1 ? 0 : j] : a->v[i];
+	return x;
+}
+
+scuot_nn_node *scuot_nn_concat(scuot_nn_graph *g, scuot_nn_node *a, scuot_nn_node *b)
+{
+	if (!shape_ok(g, a, b, BOTH(a, b) > 0 && a->r == b->r, "column concatenation"))
+		return NULL;
+	scuot_nn_node *x = nn_node(g, NN_CONCAT, a->r, a->c + b->c, a, b);
+	if (!x)
+		return NULL;
+	for (int64_t i = 0; i < a->r; i++) {
+		memcpy(x->v + i * x->c, a->v + i * a->c, sizeof(double) * (size_t)a->c);
+		memcpy(x->v + i * x->c + a->c, b->v + i * b->c, sizeof(double) * (size_t)b->c);
+	}
+	return x;
+}
+
+scuot_nn_node *scuot_nn_slice(scuot_nn_graph *g, scuot_nn_node *a, int64_t c0, int64_t w)
+{
+	if (!shape_ok(g, a, NULL, !a || (c0 >= 0 && w > 0 && c0 + w <= a->c), "column slice"))
+		return NULL;
+	scuot_nn_node *x = nn_node(g, NN_SLICE, a->r, w, a, NULL);
+	if (!x)
+		return NULL;
+	x->a0 = c0;
+	for (int64_t i = 0; i < a->r; i++)
+		memcpy(x->v + i * w, a->v + i * a->c + c0, sizeof(double) * (size_t)w);
+	return x;
+}
+
+scuot_nn_node *scuot_nn_pad(scuot_nn_graph *g, scuot_nn_node *a, int64_t c0, int64_t cols)
+{
+	if (!shape_ok(g, a, NULL, !a || (c0 >= 0 && c0 + a->c <= cols), "column padding"))
+		return NULL;
+	scuot_nn_node *x = nn_node(g, NN_PAD, a->r, cols, a, NULL);
+	if (!x)
+		return NULL;
+	x->a0 = c0;
+	memset(x->v, 0, sizeof(double) * (size_t)len(x));
+	for (int64_t i = 0; i < a->r; i++)
+		memcpy(x->v + i * cols + c0, a->v + i * a->c, sizeof(double) * (size_t)a->c);
+	return x;
+}
+
+/* The adjoint of a reduction or broadcast back to the shape of operand u. */
+static scuot_nn_node *reduce_to(scuot_nn_graph *g, scuot_nn_node *gx, const scuot_nn_node *u)
+{
+	if (u->r == gx->r && u->c == gx->c)
+		return gx;
+	if (u->r == 1 && u->c == 1)
+		return scuot_nn_sum(g, gx);
+	if (u->r == 1)
+		return scuot_nn_sum_rows(g, gx);
+	return scuot_nn_sum_cols(g, gx);
+}
+
+scuot_nn_node *nn_vjp(scuot_nn_graph *g, scuot_nn_node *x, int s, scuot_nn_node *gx)
+{
+	scuot_nn_node *a = x->in[0], *b = x->in[1];
+	switch (x->op) {
+	case NN_MATMUL: {
+		/* C = A' B' with A' = op(A), B' = op(B): dA' = G B'^T, dB' = A'^T G */
+		int ta = (int)x->a0, tb = (int)x->a1;
+		if (s == 0)
+			return ta ? scuot_nn_matmul(g, b, tb, gx, 1) : scuot_nn_matmul(g, gx, 0, b, !tb);
+		return tb ? scuot_nn_matmul(g, gx, 1, a, ta) : scuot_nn_matmul(g, a, !ta, gx, 0);
+	}
+	case NN_ADD:
+		return gx;
+	case NN_SUB:
+		return s == 0 ? gx : scuot_nn_scale(g, gx, -1);
+	case NN_MUL:
+		return scuot_nn_mul(g, gx, s == 0 ? b : a);
+	case NN_ADD_ROW:
+		return s == 0 ? gx : scuot_nn_sum_rows(g, gx);
+	case NN_MUL_ROW:
+		return s == 0 ? scuot_nn_mul_row(g, gx, b) : scuot_nn_sum_rows(g, scuot_nn_mul(g, gx, a));
+	case NN_MUL_COL:
+		return s == 0 ? scuot_nn_mul_col(g, gx, b) : scuot_nn_sum_cols(g, scuot_nn_mul(g, gx, a));
+	case NN_SMUL:
+		return s == 0 ? scuot_nn_smul(g, gx, b) : scuot_nn_sum(g, scuot_nn_mul(g, gx, a));
+	case NN_SCALE:
+		return scuot_nn_scale(g, gx, x->k);
+	case NN_ADD_SCALAR:
+		return gx;
+	case NN_SUM_ROWS:
+	case NN_SUM_COLS:
+	case NN_SUM:
+		return scuot_nn_bcast(g, gx, a->r, a->c);
+	case NN_BCAST:
+		return reduce_to(g, gx, a);
+	case NN_LEAKY:
+		return scuot_nn_stepmul(g, gx, a, x->k);
+	case NN_STEPMUL:
+		return s == 0 ? scuot_nn_stepmul(g, gx, b, x->k) : NULL;
+	case NN_SOFTPLUS:
+		return scuot_nn_mul(g, gx, scuot_nn_sigmoid(g, a));
+	case NN_SIGMOID: /* y (1 - y) */
+		return scuot_nn_mul(g, gx, scuot_nn_mul(g, x, scuot_nn_add_scalar(g, scuot_nn_scale(g, x, -1), 1)));
+	case NN_TANH: /* 1 - y^2 */
+		return scuot_nn_mul(g, gx, scuot_nn_add_scalar(g, scuot_nn_scale(g, scuot_nn_square(g, x), -1), 1));
+	case NN_LOGCOSH:
+		return scuot_nn_mul(g, gx, scuot_nn_tanh(g, a));
+	case NN_EXP:
+		return scuot_nn_mul(g, gx, x);
+	case NN_LOG:
+		return scuot_nn_mul(g, gx, scuot_nn_pow(g, a, -1));
+	case NN_SQUARE:
+		return scuot_nn_scale(g, scuot_nn_mul(g, gx, a), 2);
+	case NN_POW:
+		return scuot_nn_scale(g, scuot_nn_mul(g, gx, scuot_nn_pow(g, a, x->k - 1)), x->k);
+	case NN_CONCAT:
+		return s == 0 ? scuot_nn_slice(g, gx, 0, a->c) : scuot_nn_slice(g, gx, a->c, b->c);
+	case NN_SLICE:
+		return scuot_nn_pad(g, gx, x->a0, a->c);
+	case NN_PAD:
+		return scuot_nn_slice(g, gx, x->a0, a->c);
+	}
+	nn_fail(g, SCUOT_EINTERNAL, "an operation without a derivative");
+	return NULL;
+}
