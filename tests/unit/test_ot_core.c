@@ -294,6 +294,12 @@ Test(ot, result_roundtrip)
 						r->snap[k].ancestor[i] = 2 - i;
 				}
 			}
+			/* trained parameters of a neural method */
+			double w[6] = { 1, 2, 3, 4, 5, 6.5 };
+			cr_assert_eq(scuot_ot_result_add_array(r, "critic.0.weight", 2, 3, w, &e), 0, "%s", e.msg);
+			cr_assert_eq(scuot_ot_result_add_array(r, "critic.0.bias", 1, 3, w, &e), 0, "%s", e.msg);
+			cr_assert_neq(scuot_ot_result_add_array(r, "critic.0.bias", 1, 3, w, &e), 0, "duplicate name");
+			cr_assert_neq(scuot_ot_result_add_array(r, "a/b", 1, 3, w, &e), 0, "name with a slash");
 		}
 		char path[128];
 		snprintf(path, sizeof path, "%s/r%d.h5", dir, kind);
@@ -326,6 +332,10 @@ Test(ot, result_roundtrip)
 			cr_assert_eq(q->n_snap, 2);
 			cr_assert(q->snap[1].s == 0.5 && q->snap[1].x[5] == r->snap[1].x[5] && q->snap[1].w[2] == 3 &&
 			          q->snap[1].ancestor[0] == 2 && !q->snap[0].ancestor);
+			const scuot_ot_array *m = scuot_ot_result_array(q, "critic.0.weight");
+			cr_assert(q->n_model == 2 && m && m->r == 2 && m->c == 3 && m->v[5] == 6.5, "model parameters");
+		} else {
+			cr_assert_eq(q->n_model, 0);
 		}
 		scuot_ot_result_free(q);
 		/* another method expected */

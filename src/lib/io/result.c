@@ -150,6 +150,15 @@ static int write_body(hid_t f, const scuot_ot_result *r, scuot_err *e)
 			goto done;
 	}
 	scuot_h5_close(g);
+	/* trained model parameters */
+	if (r->n_model > 0) {
+		if ((g = scuot_h5_group(f, "model", 0, e)) < 0)
+			return (int)g;
+		for (int k = 0; k < r->n_model; k++)
+			if ((ret = put_f64(g, r->model[k].name, r->model[k].v, 2, r->model[k].r, r->model[k].c, e)))
+				goto done;
+		scuot_h5_close(g);
+	}
 	/* diagnostics */
 	if ((g = scuot_h5_group(f, "diagnostics", 0, e)) < 0)
 		return (int)g;
@@ -521,6 +530,37 @@ static int read_body(hid_t f, const char *path, const char *method, scuot_ot_res
 		}
 	}
 	scuot_h5_close(g);
+	g = -1;
+	/* trained model parameters */
+	if (scuot_h5_exists(f, "/model")) {
+		char **names = NULL;
+		int64_t nm = 0;
+		if ((g = scuot_h5_gopen(f, "/model", e)) < 0)
+			return (int)g;
+		if ((ret = scuot_h5_list(g, &names, &nm, e)))
+			goto done;
+		for (int64_t k = 0; k < nm && !ret; k++) {
+			double *v = NULL;
+			hid_t d = scuot_h5_dopen(g, names[k], e);
+			if (d < 0) {
+				ret = (int)d;
+				break;
+			}
+			ret = scuot_h5_shape(d, &rank, dims, e);
+			scuot_h5_close(d);
+			if (!ret && (rank != 2 || dims[0] < 1 || dims[1] < 1 || strlen(names[k]) >= 64))
+				ret = scuot_h5_err(e, SCUOT_EINPUT, g, names[k], "is not a 2-D model parameter");
+			if (!ret)
+				ret = get_f64(g, names[k], dims[0] * dims[1], &v, e);
+			if (!ret)
+				ret = scuot_ot_result_add_array(r, names[k], dims[0], dims[1], v, e);
+			free(v);
+		}
+		scuot_strs_free(names, nm);
+		if (ret)
+			goto done;
+		scuot_h5_close(g);
+	}
 	/* diagnostics */
 	if ((g = scuot_h5_gopen(f, "/diagnostics", e)) < 0)
 		return (int)g;

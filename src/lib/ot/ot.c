@@ -66,6 +66,9 @@ void scuot_ot_result_free(scuot_ot_result *r)
 	free(r->snap);
 	free(r->curve);
 	free(r->curve2);
+	for (int k = 0; k < r->n_model; k++)
+		free(r->model[k].v);
+	free(r->model);
 	free(r->version);
 	free(r->cmdline);
 	free(r->input);
@@ -361,4 +364,35 @@ int scuot_ot_run(const scuot_ot_method *m, const scuot_ot_problem *p, const doub
 	ret = m->run(p, par, r, e);
 	r->seconds = scuot_sys_wall() - t0;
 	return ret;
+}
+
+int scuot_ot_result_add_array(scuot_ot_result *r, const char *name, int64_t rows, int64_t cols, const double *v,
+                              scuot_err *e)
+{
+	if (!*name || strlen(name) >= sizeof(r->model[0].name) || strchr(name, '/') || scuot_ot_result_array(r, name) ||
+	    rows <= 0 || cols <= 0)
+		return scuot_err_set(e, SCUOT_EINTERNAL, "model parameter '%s': empty, duplicate or invalid name or shape",
+		                     name);
+	scuot_ot_array *a = realloc(r->model, sizeof(*a) * (size_t)(r->n_model + 1));
+	if (!a)
+		return scuot_err_set(e, SCUOT_ENOMEM, "out of memory for model parameter '%s'", name);
+	r->model = a;
+	a = &r->model[r->n_model];
+	memset(a, 0, sizeof(*a));
+	if (!(a->v = scuot_alloc((size_t)(rows * cols), sizeof(double), 0, name, e)))
+		return e ? e->code : SCUOT_ENOMEM;
+	memcpy(a->v, v, sizeof(double) * (size_t)(rows * cols));
+	snprintf(a->name, sizeof(a->name), "%s", name);
+	a->r = rows;
+	a->c = cols;
+	r->n_model++;
+	return 0;
+}
+
+const scuot_ot_array *scuot_ot_result_array(const scuot_ot_result *r, const char *name)
+{
+	for (int k = 0; k < r->n_model; k++)
+		if (!strcmp(r->model[k].name, name))
+			return &r->model[k];
+	return NULL;
 }

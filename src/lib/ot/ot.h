@@ -57,6 +57,13 @@ typedef struct scuot_ot_snapshot {
 	int64_t *ancestor; /* np source-cell numbers, or NULL */
 } scuot_ot_snapshot;
 
+/* A named matrix of trained model parameters (neural methods), r x c row-major. */
+typedef struct scuot_ot_array {
+	char name[64];
+	int64_t r, c;
+	double *v;
+} scuot_ot_array;
+
 #define SCUOT_OT_MAX_PARAMS 32
 
 typedef struct scuot_ot_result {
@@ -91,6 +98,8 @@ typedef struct scuot_ot_result {
 	char curve_name[32];
 	double *curve2;        /* a second curve of n_curve values (particle flows: MMD to the source), or NULL */
 	char curve2_name[32];
+	int n_model;           /* trained parameters (neural methods), saved under /model */
+	scuot_ot_array *model;
 	/* provenance, filled by the executable (may be NULL) */
 	char *version, *cmdline, *input, *embedding;
 	uint64_t seed;
@@ -102,6 +111,11 @@ typedef struct scuot_ot_result {
 /* An empty result for a problem: sizes, times and copies of x, y, a, b; NULL with e filled. */
 SCUOT_EXPORT scuot_ot_result *scuot_ot_result_new(const scuot_ot_problem *p, scuot_err *e);
 SCUOT_EXPORT void scuot_ot_result_free(scuot_ot_result *r);
+/* Append a copy of the r x c matrix v as model parameter name (at most 63 characters, no '/', unique). */
+SCUOT_EXPORT int scuot_ot_result_add_array(scuot_ot_result *r, const char *name, int64_t rows, int64_t cols,
+                                           const double *v, scuot_err *e);
+/* The model parameter of that name, or NULL. */
+SCUOT_EXPORT const scuot_ot_array *scuot_ot_result_array(const scuot_ot_result *r, const char *name);
 /* Row and column sums and scaling factors from the stored coupling (DENSE or exact SPARSE). */
 SCUOT_EXPORT int scuot_ot_result_marginals(scuot_ot_result *r, scuot_err *e);
 /* Store a dense coupling (ownership taken): kept dense when n m doubles fit in budget bytes, else only
