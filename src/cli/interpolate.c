@@ -31,7 +31,7 @@ static void usage(FILE *fp, const scuot_cli *c)
 	        "pair it was drawn from), and uns/scuot_interpolate (method, t0, t1, at, s, rule, mass).\n\n"
 	        "  --at T                the day to predict [required]\n"
 	        "  -n, --n-points N      population size (pairs drawn) [max(source, target cells)]\n"
-	        "  --rule R              auto, linear, wfr, snapshot or mmd-split [auto]:\n"
+	        "  --rule R              auto, linear, wfr, snapshot, mmd-split or map [auto]:\n"
 	        "                        linear: pairs (i, j) drawn with probability proportional to\n"
 	        "                          pi_ij / colsum_j^(1-s), point (1-s) x_i + s y_j (Waddington-OT);\n"
 	        "                        wfr: pairs drawn by their mass on the WFR geodesic between the paired\n"
@@ -41,8 +41,10 @@ static void usage(FILE *fp, const scuot_cli *c)
 	        "                        mmd-split: the stored snapshot whose Gaussian MMDs to the source and\n"
 	        "                          to the target split as s : (1 - s) (particle flows: ksd, kusd,\n"
 	        "                          ift, mmdflow, wfrflow; s = 1/2 is the equal-distance midpoint);\n"
-	        "                        auto: wfr for wfr results, mmd-split when there is no coupling,\n"
-	        "                          else linear\n"
+	        "                        map: maps (uotgan): point (1-s) x + s T(x), mass (1-s) + s xi(x)\n"
+	        "                          times the source mass, one point per source cell;\n"
+	        "                        auto: wfr for wfr results, map for maps, mmd-split for other\n"
+	        "                          results without coupling, else linear\n"
 	        "  -o, --output FILE     the AnnData file to write [required]\n\n"
 	        "Transport maps (Waddington-OT's tmaps_T0_T1.h5ad, or scuot-transport --export-tmap):\n"
 	        "  --coords FILE         read the input as a transport map (obs = source cells, var = target\n"
@@ -93,11 +95,11 @@ static int parse_args(int argc, char **argv, scuot_cli *c, ip_args *a)
 			break;
 		case OPT_RULE: {
 			int k;
-			for (k = 0; k <= SCUOT_INTERP_MMD_SPLIT && strcmp(optarg, scuot_interp_rule_name(k)); k++)
+			for (k = 0; k <= SCUOT_INTERP_MAP && strcmp(optarg, scuot_interp_rule_name(k)); k++)
 				;
-			if (k > SCUOT_INTERP_MMD_SPLIT)
-				return scuot_cli_usage_error(c, "--rule: '%s' is not auto, linear, wfr, snapshot or "
-				                             "mmd-split", optarg);
+			if (k > SCUOT_INTERP_MAP)
+				return scuot_cli_usage_error(c, "--rule: '%s' is not auto, linear, wfr, snapshot, "
+				                             "mmd-split or map", optarg);
 			a->rule = k;
 			break;
 		}

@@ -23,7 +23,7 @@ done
 # the rule by name, a bad rule, and the curves of a flow result (MMD to target and to source per snapshot)
 run_expect "ksd --rule mmd-split" 0 "" "$WORK/ksd_split.h5ad" "$BIN/scuot-interpolate" --at 4 -n 3000 \
 	--rule mmd-split "$WORK/ksd.h5" -o "$WORK/ksd_split.h5ad"
-run_expect "bad --rule" 2 "--rule: 'mmd' is not auto, linear, wfr, snapshot or mmd-split" "$WORK/bad.h5ad" \
+run_expect "bad --rule" 2 "--rule: 'mmd' is not auto, linear, wfr, snapshot, mmd-split or map" "$WORK/bad.h5ad" \
 	"$BIN/scuot-interpolate" --at 4 --rule mmd "$WORK/ksd.h5" -o "$WORK/bad.h5ad"
 if "$PYTHON3" - "$WORK/ksd.h5" "$WORK/ksd.h5ad" "$WORK/ksd_split.h5ad" >"$WORK/py.out" 2>&1 <<'PY'
 import sys, h5py, numpy as np

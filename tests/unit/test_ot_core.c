@@ -511,3 +511,46 @@ Test(ot, interp_wfr_rule_mass)
 	scuot_ot_result_free(r);
 	fixture_free(&fx);
 }
+
+/* The map rule: two snapshots of the same particles at s = 0 and 1, interpolated linearly. */
+Test(ot, interp_map_rule)
+{
+	fixture fx;
+	scuot_err e = { 0 };
+	fixture_make(&fx, 3, 4, 2);
+	scuot_ot_result *r = scuot_ot_result_new(&fx.p, &e);
+	r->n_snap = 2;
+	r->snap = calloc(2, sizeof *r->snap);
+	for (int k = 0; k < 2; k++) {
+		r->snap[k].s = k, r->snap[k].np = 3;
+		r->snap[k].x = malloc(6 * sizeof(double));
+		r->snap[k].w = malloc(3 * sizeof(double));
+		r->snap[k].ancestor = malloc(3 * sizeof(int64_t));
+		for (int i = 0; i < 3; i++) {
+			r->snap[k].x[2 * i] = k ? 10 + i : i;
+			r->snap[k].x[2 * i + 1] = k ? -4 : 2;
+			r->snap[k].w[i] = k ? 0.5 * (i + 1) : 1.0 / 3;
+			r->snap[k].ancestor[i] = i;
+		}
+	}
+	scuot_interp_pop p;
+	cr_assert_eq(scuot_interp(r, 0.25, SCUOT_INTERP_AUTO, 10, 1, &p, &e), 0, "%s", e.msg);
+	cr_assert_eq(p.rule, SCUOT_INTERP_MAP);
+	cr_assert_eq(p.np, 3);
+	double mass = 0;
+	for (int i = 0; i < 3; i++) {
+		cr_assert_float_eq(p.x[2 * i], 0.75 * i + 0.25 * (10 + i), 1e-14);
+		cr_assert_float_eq(p.x[2 * i + 1], 0.75 * 2 - 0.25 * 4, 1e-14);
+		cr_assert_float_eq(p.w[i], 0.75 / 3 + 0.25 * 0.5 * (i + 1), 1e-14);
+		cr_assert_eq(p.src[i], i);
+		mass += p.w[i];
+	}
+	cr_assert_float_eq(p.mass, mass, 1e-14);
+	scuot_interp_pop_clear(&p);
+	/* three snapshots are a path, not a map: auto takes the MMD split, map refuses */
+	r->snap[1].s = 0.5;
+	cr_assert_eq(scuot_interp(r, 0.25, SCUOT_INTERP_MAP, 10, 1, &p, &e), SCUOT_EINPUT);
+	cr_assert(strstr(e.msg, "does not hold a map"), "%s", e.msg);
+	scuot_ot_result_free(r);
+	fixture_free(&fx);
+}

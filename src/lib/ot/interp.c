@@ -15,8 +15,8 @@
 
 const char *scuot_interp_rule_name(int rule)
 {
-	static const char *names[] = { "auto", "linear", "wfr", "snapshot", "mmd-split" };
-	return rule >= 0 && rule <= SCUOT_INTERP_MMD_SPLIT ? names[rule] : "?";
+	static const char *names[] = { "auto", "linear", "wfr", "snapshot", "mmd-split", "map" };
+	return rule >= 0 && rule <= SCUOT_INTERP_MAP ? names[rule] : "?";
 }
 
 void scuot_interp_pop_clear(scuot_interp_pop *p)
@@ -150,6 +150,33 @@ done:
 	return ret;
 }
 
+/* A map's two snapshots: both particle sets of the same size, the first at s = 0 and the last at s = 1. */
+static int is_map(const scuot_ot_result *r)
+{
+	return r->n_snap == 2 && r->snap[0].s == 0 && r->snap[1].s == 1 && r->snap[0].np == r->snap[1].np;
+}
+
+/* The point (1-s) x0 + s x1 and mass (1-s) w0 + s w1 of every particle of a map's two snapshots. */
+static int map_pop(const scuot_ot_result *r, double s, scuot_interp_pop *out, scuot_err *e)
+{
+	if (!is_map(r))
+		return scuot_err_set(e, SCUOT_EINPUT, "the %s result does not hold a map (two snapshots of the same "
+		                     "particles at s = 0 and s = 1)", r->method);
+	int ret = snapshot_copy(r, 0, s, SCUOT_INTERP_MAP, out, e);
+	if (ret)
+		return ret;
+	const scuot_ot_snapshot *b = &r->snap[1];
+	out->mass = 0;
+	for (int64_t k = 0; k < b->np; k++) {
+		for (int64_t j = 0; j < r->d; j++)
+			out->x[k * r->d + j] = (1 - s) * out->x[k * r->d + j] + s * b->x[k * r->d + j];
+		out->w[k] = (1 - s) * out->w[k] + s * b->w[k];
+		out->mass += out->w[k];
+	}
+	out->s = s;
+	return 0;
+}
+
 int scuot_interp(const scuot_ot_result *r, double s, int rule, int64_t npoints, uint64_t seed,
                  scuot_interp_pop *out, scuot_err *e)
 {
@@ -163,13 +190,15 @@ int scuot_interp(const scuot_ot_result *r, double s, int rule, int64_t npoints, 
 	if (!(s >= 0 && s <= 1))
 		return scuot_err_set(e, SCUOT_EUSAGE, "interpolation fraction %g is not in [0, 1]", s);
 	if (rule == SCUOT_INTERP_AUTO)
-		rule = !has_pi && r->n_snap > 0 ? SCUOT_INTERP_MMD_SPLIT :
+		rule = !has_pi && is_map(r) ? SCUOT_INTERP_MAP : !has_pi && r->n_snap > 0 ? SCUOT_INTERP_MMD_SPLIT :
 		       r->cost == SCUOT_COST_WFR ? SCUOT_INTERP_WFR : SCUOT_INTERP_LINEAR;
 	if (rule == SCUOT_INTERP_SNAPSHOT) {
 		if (r->n_snap < 1)
 			return scuot_err_set(e, SCUOT_EINPUT, "the %s result has no snapshots", r->method);
 		return snapshot_pop(r, s, out, e);
 	}
+	if (rule == SCUOT_INTERP_MAP)
+		return map_pop(r, s, out, e);
 	if (rule == SCUOT_INTERP_MMD_SPLIT) {
 		if (r->n_snap < 1)
 			return scuot_err_set(e, SCUOT_EINPUT, "the %s result has no snapshots", r->method);

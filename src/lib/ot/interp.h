@@ -18,9 +18,12 @@ enum scuot_interp_rule {
 	SCUOT_INTERP_LINEAR,   /* pairs drawn prop. to pi_ij / colsum_j^(1-s), point (1-s) x_i + s y_j */
 	SCUOT_INTERP_WFR,      /* pairs drawn prop. to their geodesic mass at s, point on the WFR geodesic */
 	SCUOT_INTERP_SNAPSHOT, /* the stored snapshot whose s is nearest */
-	SCUOT_INTERP_MMD_SPLIT /* the stored snapshot whose exact Gaussian MMDs to the source and to the target
-	                        * split as s : (1 - s) (bandwidth: the result's parameter sigma when > 0, else the
-	                        * median source-target distance); s = 1/2 is the USD paper's midpoint */
+	SCUOT_INTERP_MMD_SPLIT, /* the stored snapshot whose exact Gaussian MMDs to the source and to the target
+	                         * split as s : (1 - s) (bandwidth: the result's parameter sigma when > 0, else the
+	                         * median source-target distance); s = 1/2 is the USD paper's midpoint */
+	SCUOT_INTERP_MAP        /* maps (UOT-GAN, barycentric projection): the first and last snapshots hold the
+	                         * same particles, at s = 0 and 1; point (1-s) x0 + s x1, mass (1-s) w0 + s w1
+	                         * (auto picks it for a result without coupling whose snapshots are exactly these) */
 };
 
 /* A predicted population: np points (np x d), their masses, and the pair each came from (-1 when none). */
