@@ -14,6 +14,9 @@ static const scuot_ot_method *const table[] = {
 	&scuot_method_ift,
 	&scuot_method_mmdflow,
 	&scuot_method_wfrflow,
+	&scuot_method_nsd,
+	&scuot_method_nusd,
+	&scuot_method_nusd_bd,
 	NULL
 };
 

@@ -15,5 +15,9 @@ extern const scuot_ot_method scuot_method_kusd;
 extern const scuot_ot_method scuot_method_ift;
 extern const scuot_ot_method scuot_method_mmdflow;
 extern const scuot_ot_method scuot_method_wfrflow;
+/* neural particle flows (neural/) */
+extern const scuot_ot_method scuot_method_nsd;
+extern const scuot_ot_method scuot_method_nusd;
+extern const scuot_ot_method scuot_method_nusd_bd;
 
 #endif

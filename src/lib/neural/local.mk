@@ -1,0 +1,13 @@
+# src/lib/neural/local.mk -- neural module: neural (unbalanced) Sobolev descent (nsd, nusd, nusd-bd),
+# registered in the transport method table.
+libscuot_all_la_SOURCES += src/lib/neural/usd.c
+scuotneuraldir = $(includedir)/scuot/neural
+scuotneural_HEADERS = src/lib/neural/neural.h
+
+if HAVE_CRITERION
+check_PROGRAMS += tests/unit/test_neural
+TESTS += tests/unit/test_neural
+tests_unit_test_neural_SOURCES = tests/unit/test_neural.c
+tests_unit_test_neural_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_neural_LDADD = $(UNIT_LIBS)
+endif
