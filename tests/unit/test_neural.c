@@ -117,9 +117,9 @@ static scuot_ot_result *mixture_run(const char *method, int64_t steps, const cha
 	cr_assert_not_null(mt, "%s is not registered", method);
 	scuot_ot_problem p = { .n = n, .m = m, .d = d, .x = x, .y = y, .a = a, .b = b, .t1 = 1,
 	                       .cost = SCUOT_COST_SQEUCLIDEAN, .seed = 1, .max_memory = (size_t)1 << 30 };
-	static const char *set[] = { "width", "hidden", "dropout", "batch", "critic-steps", "critic-start", "lr",
+	static const char *set[] = { "width", "hidden", "last", "dropout", "batch", "critic-steps", "critic-start", "lr",
 	                             "rho", "lambda0", "step", "record", "tau" };
-	static const double val_of[] = { 32, 128, 0, 256, 5, 100, 1e-3, 0.01, 0, 0.05, 10, 0.05 };
+	static const double val_of[] = { 32, 128, 32, 0, 256, 5, 100, 1e-3, 0.01, 0, 0.05, 10, 0.05 };
 	double par[SCUOT_OT_MAX_PARAMS];
 	for (int k = 0; k < mt->n_params; k++)
 		par[k] = mt->params[k].def;

@@ -117,12 +117,12 @@ static int write_body(hid_t f, const scuot_ot_result *r, scuot_err *e)
 		scuot_h5_close(g);
 	}
 	/* marginals and scaling factors */
-	if (r->row_sum && r->col_sum && r->scaling) {
+	if (r->row_sum || r->col_sum || r->scaling) { /* particle methods have no column sums */
 		if ((g = scuot_h5_group(f, "marginals", 0, e)) < 0)
 			return (int)g;
-		if ((ret = put_f64(g, "row_sum", r->row_sum, 1, r->n, 0, e)) ||
-		    (ret = put_f64(g, "col_sum", r->col_sum, 1, r->m, 0, e)) ||
-		    (ret = put_f64(g, "scaling", r->scaling, 1, r->n, 0, e)))
+		if ((r->row_sum && (ret = put_f64(g, "row_sum", r->row_sum, 1, r->n, 0, e))) ||
+		    (r->col_sum && (ret = put_f64(g, "col_sum", r->col_sum, 1, r->m, 0, e))) ||
+		    (r->scaling && (ret = put_f64(g, "scaling", r->scaling, 1, r->n, 0, e))))
 			goto done;
 		scuot_h5_close(g);
 	}
@@ -477,10 +477,9 @@ static int read_body(hid_t f, const char *path, const char *method, scuot_ot_res
 	    ((ret = get_scalar(f, "/dual/eps", &r->eps, e)) || (ret = get_f64(f, "/dual/f", r->n, &r->f, e)) ||
 	     (ret = get_f64(f, "/dual/g", r->m, &r->g, e))))
 		goto done;
-	if (scuot_h5_exists(f, "/marginals") &&
-	    ((ret = get_f64(f, "/marginals/row_sum", r->n, &r->row_sum, e)) ||
-	     (ret = get_f64(f, "/marginals/col_sum", r->m, &r->col_sum, e)) ||
-	     (ret = get_f64(f, "/marginals/scaling", r->n, &r->scaling, e))))
+	if ((scuot_h5_exists(f, "/marginals/row_sum") && (ret = get_f64(f, "/marginals/row_sum", r->n, &r->row_sum, e))) ||
+	    (scuot_h5_exists(f, "/marginals/col_sum") && (ret = get_f64(f, "/marginals/col_sum", r->m, &r->col_sum, e))) ||
+	    (scuot_h5_exists(f, "/marginals/scaling") && (ret = get_f64(f, "/marginals/scaling", r->n, &r->scaling, e))))
 		goto done;
 	/* snapshots */
 	if ((g = scuot_h5_gopen(f, "/snapshots", e)) < 0)

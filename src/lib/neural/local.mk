@@ -11,3 +11,9 @@ tests_unit_test_neural_SOURCES = tests/unit/test_neural.c
 tests_unit_test_neural_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_neural_LDADD = $(UNIT_LIBS)
 endif
+
+# Benchmark driver against PyTorch, built on request by tests/bench/neural/critic.sh (not a test).
+EXTRA_PROGRAMS += tests/bench/neural/critic_bench
+tests_bench_neural_critic_bench_SOURCES = tests/bench/neural/critic_bench.c
+tests_bench_neural_critic_bench_LDADD = libscuot_all.la $(HDF5_LIBS)
+EXTRA_DIST += tests/bench/neural/critic.sh tests/bench/neural/critic_torch.py

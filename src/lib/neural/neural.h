@@ -17,7 +17,8 @@ extern "C" {
 
 /* Options of the critic and of the descent (scuot-transport's parameters of the same names). */
 typedef struct scuot_usd_opts {
-	int64_t width, hidden;  /* critic layers width - hidden - width */
+	int64_t width, hidden;  /* critic layers width - hidden - last */
+	int64_t last;           /* width of the last hidden layer (0: width) */
 	int batchnorm;          /* batch normalisation after the middle layer */
 	double dropout;         /* dropout after the middle layer (training only) */
 	int64_t batch;          /* critic minibatch per side */
@@ -32,7 +33,7 @@ typedef struct scuot_usd_opts {
 
 typedef struct scuot_usd_critic scuot_usd_critic;
 
-/* The reference critic (IBM/USD D_mlp): layers width, hidden, width with ReLU, batch normalisation and
+/* The reference critic (IBM/USD D_mlp): layers width, hidden, last with ReLU, batch normalisation and
  * dropout after the middle layer, a linear output without bias. */
 SCUOT_EXPORT void scuot_usd_critic_spec(const scuot_usd_opts *o, scuot_nn_mlp_spec *s);
 /* A critic for d-dimensional points, at most maxn points per side, initialised from seed. */
@@ -51,6 +52,8 @@ SCUOT_EXPORT int scuot_usd_critic_eval(scuot_usd_critic *c, const double *x, int
                                        scuot_err *e);
 /* The last update's constraint value c, multiplier lam and E_p f - E_q f. */
 SCUOT_EXPORT void scuot_usd_critic_stats(const scuot_usd_critic *c, double *con, double *lam, double *gap);
+/* Floating-point operations of the matrix products of the last update. */
+SCUOT_EXPORT double scuot_usd_critic_flops(const scuot_usd_critic *c);
 /* The critic's parameters. */
 SCUOT_EXPORT const scuot_nn_model *scuot_usd_critic_model(const scuot_usd_critic *c);
 

@@ -32,6 +32,7 @@ struct scuot_usd_critic {
 	double lam;    /* Lagrange multiplier of the constraint */
 	double con;    /* constraint value of the last update */
 	double gap;    /* E_p f - E_q f of the last update (the Sobolev discrepancy estimate) */
+	double flops;  /* of the last update's matrix products */
 };
 
 void scuot_usd_critic_spec(const scuot_usd_opts *o, scuot_nn_mlp_spec *s)
@@ -40,7 +41,7 @@ void scuot_usd_critic_spec(const scuot_usd_opts *o, scuot_nn_mlp_spec *s)
 	s->n_hidden = 3;
 	s->hidden[0] = o->width;
 	s->hidden[1] = o->hidden;
-	s->hidden[2] = o->width;
+	s->hidden[2] = o->last > 0 ? o->last : o->width;
 	s->act = SCUOT_NN_RELU;
 	s->bn_at = o->batchnorm ? 1 : -1;
 	s->dropout_at = o->dropout > 0 ? 1 : -1;
@@ -108,6 +109,11 @@ void scuot_usd_critic_stats(const scuot_usd_critic *c, double *con, double *lam,
 		*lam = c->lam;
 	if (gap)
 		*gap = c->gap;
+}
+
+double scuot_usd_critic_flops(const scuot_usd_critic *c)
+{
+	return c->flops;
 }
 
 const scuot_nn_model *scuot_usd_critic_model(const scuot_usd_critic *c)
@@ -193,6 +199,7 @@ int scuot_usd_critic_update(scuot_usd_critic *c, const double *y, const double *
 		                     loss->v[0]);
 	c->con = con->v[0];
 	c->gap = ep->v[0] - eq->v[0];
+	c->flops = scuot_nn_graph_flops(g);
 	c->lam += o->rho * c->con;
 	return 0;
 }
@@ -224,8 +231,9 @@ enum { NSD, NUSD, NUSD_BD };
 #define P_NSD_COMMON \
 	{ "sigma", SCUOT_PARAM_REAL, 0, 0, 1e300, "Gaussian bandwidth of the recorded MMDs (0: median " \
 	  "source-target distance)" }, \
-	{ "width", SCUOT_PARAM_INT, 64, 1, 1e6, "critic: width of the first and last hidden layers" }, \
+	{ "width", SCUOT_PARAM_INT, 64, 1, 1e6, "critic: width of the first hidden layer" }, \
 	{ "hidden", SCUOT_PARAM_INT, 1024, 1, 1e6, "critic: width of the middle hidden layer" }, \
+	{ "last", SCUOT_PARAM_INT, 64, 1, 1e6, "critic: width of the last hidden layer" }, \
 	{ "batchnorm", SCUOT_PARAM_FLAG, 0, 0, 1, "critic: batch normalisation after the middle layer" }, \
 	{ "dropout", SCUOT_PARAM_REAL, 0.2, 0, 0.95, "critic: dropout after the middle layer (training)" }, \
 	{ "batch", SCUOT_PARAM_INT, 512, 1, 1e9, "critic minibatch per side" }, \
@@ -335,6 +343,7 @@ static int run_usd(int kind, const scuot_ot_param *t, int np, const scuot_ot_pro
 	memset(&s, 0, sizeof(s));
 	o.width = (int64_t)flow_par(t, np, par, "width");
 	o.hidden = (int64_t)flow_par(t, np, par, "hidden");
+	o.last = (int64_t)flow_par(t, np, par, "last");
 	o.batchnorm = flow_par(t, np, par, "batchnorm") != 0;
 	o.dropout = flow_par(t, np, par, "dropout");
 	o.batch = (int64_t)flow_par(t, np, par, "batch");
@@ -390,7 +399,7 @@ static int run_usd(int kind, const scuot_ot_param *t, int np, const scuot_ot_pro
 		goto done;
 	scuot_log_info("%s: %lld particles, %lld targets, critic %lld-%lld-%lld (%lld parameters), batch %lld, "
 	               "n_c %lld (%lld at the start), step %g, %lld steps", names[kind], (long long)n, (long long)m,
-	               (long long)o.width, (long long)o.hidden, (long long)o.width,
+	               (long long)o.width, (long long)o.hidden, (long long)o.last,
 	               (long long)scuot_nn_model_count(scuot_usd_critic_model(c)), (long long)o.batch,
 	               (long long)o.critic_steps, (long long)o.critic_start, eps, (long long)steps);
 	if ((ret = flow_exact_mmd(&s, p, sigma, &d0, &d1, e)) || (ret = flow_record(&s, r, 0, d0, d1, e)))

@@ -79,6 +79,7 @@ void scuot_nn_graph_reset(scuot_nn_graph *g)
 	g->used = 0;
 	g->total = 0;
 	g->n = 0;
+	g->flops = 0;
 	g->epoch++;
 	g->err = (scuot_err){0};
 }
@@ -97,6 +98,11 @@ int64_t scuot_nn_graph_size(const scuot_nn_graph *g, int64_t *bytes)
 	if (bytes)
 		*bytes = (int64_t)g->total;
 	return g->n;
+}
+
+double scuot_nn_graph_flops(const scuot_nn_graph *g)
+{
+	return g->flops;
 }
 
 void nn_fail(scuot_nn_graph *g, int code, const char *what)

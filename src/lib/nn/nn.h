@@ -46,6 +46,8 @@ SCUOT_EXPORT void scuot_nn_graph_reset(scuot_nn_graph *g);
 SCUOT_EXPORT int scuot_nn_graph_error(const scuot_nn_graph *g, scuot_err *e);
 /* Number of nodes on the tape and bytes of node values held. */
 SCUOT_EXPORT int64_t scuot_nn_graph_size(const scuot_nn_graph *g, int64_t *bytes);
+/* Floating-point operations (2 m n k per product) of the matrix products since the last reset. */
+SCUOT_EXPORT double scuot_nn_graph_flops(const scuot_nn_graph *g);
 
 /* ---- leaves ---- */
 /* A constant r x c matrix (copied from v; v NULL: zeros).  Never differentiated. */

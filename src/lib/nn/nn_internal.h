@@ -18,6 +18,7 @@ struct scuot_nn_graph {
 	scuot_nn_node **nodes;
 	int64_t n, cap;
 	uint64_t epoch;       /* advanced by every reset (parameter leaves are remade) */
+	double flops;         /* floating-point operations of the matrix products since the last reset */
 	scuot_err err;
 };
 
