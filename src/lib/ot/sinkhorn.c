@@ -20,13 +20,16 @@
  * - at each rebuild a row (column) of K~ whose largest exponent leaves [-LIM, LIM] is renormalised to
  *   largest entry 1 by shifting f_i (g_j), so K~ neither underflows entirely nor overflows, even when
  *   exp(-C/eps) underflows everywhere (tiny eps); the scalings take up the shift.
- * - one pass over K~ per iteration: row i gives (K~ v)_i, then u_i, then adds u_i K~_i. to the column
- *   accumulator of its row block.  Row blocks are fixed by n alone (at most MAX_BLOCKS) and their
- *   accumulators are summed in block order, so results do not depend on the thread count.
+ * - one pass over K~ per iteration, four rows at a time: rows i..i+3 give (K~ v)_i in one pass over v, then
+ *   u_i, then u_i K~_i. is added to the column accumulator of their row block in one pass.  Row blocks (a
+ *   multiple of four rows) are fixed by n alone (at most MAX_BLOCKS) and their accumulators are summed in
+ *   block order, so results do not depend on the thread count.
  * - K~ is stored as double or float when the memory budget allows, else rebuilt from dgemm cost rows and
- *   exp in blocks of CHUNK rows every iteration (the same blocks and expressions, so both modes agree).
+ *   exp in blocks of CHUNK rows every iteration (the same blocks and expressions, so both modes agree);
+ *   exp is a vectorised polynomial within 2 ulp of libm's (sk_exp).
  * - kernel entries below the smallest normal number of their type are stored as 0 (subnormals are slow and
- *   carry nothing: rows are kept at largest entry >= e^-LIM). */
+ *   carry nothing: rows are kept at largest entry >= e^-LIM).
+ * - the final pass of the last solve writes a dense coupling itself, into the kernel's memory. */
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -34,6 +37,9 @@
 #include <string.h>
 #ifdef _OPENMP
 #include <omp.h>
+#endif
+#ifdef __linux__
+#include <sys/mman.h>
 #endif
 
 #include "core/log.h"
@@ -101,6 +107,20 @@ static inline int64_t blk_end(const sk *s, int64_t b)
 	return e < s->n ? e : s->n;
 }
 
+/* Ask for transparent huge pages on the 2 MB-aligned inside of a large buffer (a hint, where the system
+ * has them only on request): fewer page faults when it is first written, fewer TLB misses when streamed. */
+static void huge_pages(void *p, size_t bytes)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+	const uintptr_t h = (uintptr_t)1 << 21;
+	uintptr_t a = ((uintptr_t)p + h - 1) & ~(h - 1), b = ((uintptr_t)p + bytes) & ~(h - 1);
+	if (p && b > a)
+		(void)madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+	(void)p, (void)bytes;
+#endif
+}
+
 /* The proximal step of one scaling (see the top of the file), in the log domain and clamped. */
 static inline double prox(double lmass, double kv, double lam, double eps, double lref, double pot)
 {
@@ -114,12 +134,19 @@ static inline double prox(double lmass, double kv, double lam, double eps, doubl
 	return exp(l);
 }
 
-/* The hot loop, built twice where GCC can (x86-64-v3, i.e. AVX2 and FMA, chosen at run time, and baseline
+/* The hot loops, built twice where GCC can (x86-64-v3, i.e. AVX2 and FMA, chosen at run time, and baseline
  * x86-64): the rounding then depends on the machine, never on the thread count. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
 #define HOT_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define HOT_CLONES
+#endif
+/* The exp loops below vectorise only without trapping math (GCC will not if-convert the clamps otherwise);
+ * nothing here reads floating-point exception flags. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define EXP_LOOPS HOT_CLONES __attribute__((optimize("no-trapping-math")))
+#else
+#define EXP_LOOPS HOT_CLONES
 #endif
 
 typedef double v4d __attribute__((vector_size(32)));
@@ -128,69 +155,158 @@ typedef float v4f __attribute__((vector_size(16)));
 /* unaligned loads of 4 lanes (macros: a function returning v4d would change the ABI between the clones) */
 #define load_d(p) ({ v4d x_; memcpy(&x_, (p), sizeof x_); x_; })
 #define load_f(p) ({ v4f x_; memcpy(&x_, (p), sizeof x_); __builtin_convertvector(x_, v4d); })
+#define store_d(p, x) ({ v4d y_ = (x); memcpy((p), &y_, sizeof y_); })
 
-/* One row of the fused pass: kv = (K~ v)_i summed in a fixed order (4 accumulators of 4 lanes, then the
- * tail), u_i from the proximal step, then acc += u_i K~_i. while the row is still in cache.  Returns u_i. */
-#define FUSED_ROW(NAME, T, LOAD) \
-	static HOT_CLONES double NAME(const T *restrict k, const double *restrict v, double *restrict acc, \
-	                              int64_t m, double lmass, double lam, double eps, double lref, double pot) \
-	{ \
-		v4d s0 = { 0 }, s1 = { 0 }, s2 = { 0 }, s3 = { 0 }; \
-		double t = 0; \
-		int64_t j = 0; \
-		for (; j + 16 <= m; j += 16) { \
-			s0 += LOAD(k + j) * load_d(v + j); \
-			s1 += LOAD(k + j + 4) * load_d(v + j + 4); \
-			s2 += LOAD(k + j + 8) * load_d(v + j + 8); \
-			s3 += LOAD(k + j + 12) * load_d(v + j + 12); \
-		} \
-		for (; j < m; j++) \
-			t += (double)k[j] * v[j]; \
-		v4d s = (s0 + s1) + (s2 + s3); \
-		double u = prox(lmass, ((s[0] + s[1]) + (s[2] + s[3])) + t, lam, eps, lref, pot); \
-		_Pragma("omp simd") for (j = 0; j < m; j++) acc[j] += u * (double)k[j]; \
-		return u; \
-	}
-
-FUSED_ROW(fused_d, double, load_d)
-FUSED_ROW(fused_f, float, load_f)
-
-/* Four rows at once: each (K~ v)_i summed exactly as FUSED_ROW does, then one pass acc += sum_r u_r K~_r.,
- * so acc is read and written once per four rows instead of once per row (the rows stay in L2).  Dead rows
- * come with dead[r] set: u_r = 0.  Writes u[0..4). */
+/* Four rows of the fused pass.  First the four (K~ v)_r in one pass over v (v is read once per four rows,
+ * not once per row), each summed in a fixed order: 8 lanes (columns j mod 8), then the lanes pairwise, then
+ * the tail; then u_r from the proximal step (u_r = 0 where dead[r]); then one pass acc += sum_r u_r K~_r.,
+ * so acc is read and written once per four rows (the rows, 4 x m entries, are still in L2).  All arithmetic
+ * is in double: float kernel entries are widened on load, so the float kernel differs from the double one
+ * only by the rounding of its entries.  A dead (or missing) row is read through a live one with u = 0.
+ * Writes u[0..4). */
 #define FUSED_ROW4(NAME, T, LOAD) \
 	static HOT_CLONES void NAME(const T *const k[4], const unsigned char dead[4], const double *restrict v, \
 	                            double *restrict acc, int64_t m, const double lmass[4], double lam, double eps, \
 	                            double lref, const double pot[4], double u[4]) \
 	{ \
-		for (int r = 0; r < 4; r++) { \
-			const T *restrict kr = k[r]; \
-			v4d s0 = { 0 }, s1 = { 0 }, s2 = { 0 }, s3 = { 0 }; \
-			double t = 0; \
-			int64_t j = 0; \
-			if (dead[r]) { \
-				u[r] = 0; \
-				continue; \
-			} \
-			for (; j + 16 <= m; j += 16) { \
-				s0 += LOAD(kr + j) * load_d(v + j); \
-				s1 += LOAD(kr + j + 4) * load_d(v + j + 4); \
-				s2 += LOAD(kr + j + 8) * load_d(v + j + 8); \
-				s3 += LOAD(kr + j + 12) * load_d(v + j + 12); \
-			} \
-			for (; j < m; j++) \
-				t += (double)kr[j] * v[j]; \
-			v4d sv = (s0 + s1) + (s2 + s3); \
-			u[r] = prox(lmass[r], ((sv[0] + sv[1]) + (sv[2] + sv[3])) + t, lam, eps, lref, pot[r]); \
-		} \
 		const T *restrict k0 = k[0], *restrict k1 = k[1], *restrict k2 = k[2], *restrict k3 = k[3]; \
-		const double u0 = u[0], u1 = u[1], u2 = u[2], u3 = u[3]; \
-		_Pragma("omp simd") for (int64_t j = 0; j < m; j++) \
-			acc[j] += (u0 * (double)k0[j] + u1 * (double)k1[j]) + (u2 * (double)k2[j] + u3 * (double)k3[j]); \
+		v4d a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 }, b0 = { 0 }, b1 = { 0 }, b2 = { 0 }, b3 = { 0 }; \
+		double t[4] = { 0, 0, 0, 0 }; \
+		int64_t j = 0; \
+		for (; j + 8 <= m; j += 8) { \
+			v4d x = load_d(v + j), y = load_d(v + j + 4); \
+			a0 += LOAD(k0 + j) * x, b0 += LOAD(k0 + j + 4) * y; \
+			a1 += LOAD(k1 + j) * x, b1 += LOAD(k1 + j + 4) * y; \
+			a2 += LOAD(k2 + j) * x, b2 += LOAD(k2 + j + 4) * y; \
+			a3 += LOAD(k3 + j) * x, b3 += LOAD(k3 + j + 4) * y; \
+		} \
+		v4d s[4] = { a0 + b0, a1 + b1, a2 + b2, a3 + b3 }; \
+		for (int r = 0; r < 4; r++) \
+			t[r] = (s[r][0] + s[r][2]) + (s[r][1] + s[r][3]); \
+		for (; j < m; j++) { \
+			double x = v[j]; \
+			t[0] += (double)k0[j] * x, t[1] += (double)k1[j] * x; \
+			t[2] += (double)k2[j] * x, t[3] += (double)k3[j] * x; \
+		} \
+		for (int r = 0; r < 4; r++) \
+			u[r] = dead[r] ? 0 : prox(lmass[r], t[r], lam, eps, lref, pot[r]); \
+		const v4d u0 = { u[0], u[0], u[0], u[0] }, u1 = { u[1], u[1], u[1], u[1] }; \
+		const v4d u2 = { u[2], u[2], u[2], u[2] }, u3 = { u[3], u[3], u[3], u[3] }; \
+		for (j = 0; j + 4 <= m; j += 4) \
+			store_d(acc + j, load_d(acc + j) + ((u0 * LOAD(k0 + j) + u1 * LOAD(k1 + j)) + \
+			                                    (u2 * LOAD(k2 + j) + u3 * LOAD(k3 + j)))); \
+		for (; j < m; j++) \
+			acc[j] += (u[0] * (double)k0[j] + u[1] * (double)k1[j]) + (u[2] * (double)k2[j] + u[3] * (double)k3[j]); \
 	}
 
 FUSED_ROW4(fused4_d, double, load_d)
 FUSED_ROW4(fused4_f, float, load_f)
+
+/* exp(t), vectorisable (no calls, no branches): the function exp_neg of flow/kernel.c (Cody & Waite reduction
+ * t = k ln 2 + r with fdlibm's split of ln 2, Taylor polynomial of degree 13 on |r| <= ln 2 / 2, 2^k built in
+ * the exponent bits; within 2 ulp of libm's exp), extended to t > 0 (+inf above 709) and to the subnormal
+ * results of t in [-746, -708] (2^k applied in two factors there; 0 below), NaN for NaN.  Inside a
+ * `#pragma omp simd` loop of a HOT_CLONES function it runs 4 lanes at a time. */
+static inline __attribute__((always_inline)) double sk_exp(double t)
+{
+	const double log2e = 1.44269504088896338700e+00, ln2hi = 6.93147180369123816490e-01,
+	             ln2lo = 1.90821492927058770002e-10, shift = 0x1.8p52;
+	double tc = t < -746 ? -746 : t;
+	tc = tc > 709 ? 709 : tc;
+	double sh = tc * log2e + shift, kd = sh - shift, r, p, sc, sc2;
+	int64_t bits, k2 = t < -700 ? -64 : 0;
+	r = (tc - kd * ln2hi) - kd * ln2lo;
+	p = 1.0 / 6227020800.0;
+	p = p * r + 1.0 / 479001600.0;
+	p = p * r + 1.0 / 39916800.0;
+	p = p * r + 1.0 / 3628800.0;
+	p = p * r + 1.0 / 362880.0;
+	p = p * r + 1.0 / 40320.0;
+	p = p * r + 1.0 / 5040.0;
+	p = p * r + 1.0 / 720.0;
+	p = p * r + 1.0 / 120.0;
+	p = p * r + 1.0 / 24.0;
+	p = p * r + 1.0 / 6.0;
+	p = p * r + 0.5;
+	p = p * r + 1.0;
+	p = p * r + 1.0;
+	union { double d; int64_t i; } w = { .d = sh }, w2; /* the low bits of sh hold k + 2^51 */
+	bits = w.i - ((int64_t)0x4338 << 48);
+	w.i = (bits - k2 + 1023) << 52, w2.i = (k2 + 1023) << 52;
+	sc = w.d, sc2 = w2.d;
+	p = p * sc * sc2;
+	p = t > 709 ? INFINITY : p;
+	return t < -746 ? 0.0 : p;
+}
+
+/* The largest exponent (fi + g_j - c_j) / eps of a row (a product with ieps = 1 / eps, as everywhere). */
+static EXP_LOOPS double row_max(const double *restrict c, const double *restrict g, double fi, double ieps,
+                                 int64_t m)
+{
+	double mx = -INFINITY;
+#pragma omp simd reduction(max : mx)
+	for (int64_t j = 0; j < m; j++) {
+		double x = (fi + g[j] - c[j]) * ieps;
+		mx = x > mx ? x : mx;
+	}
+	return mx;
+}
+
+/* One kernel row K~_ij = exp((fi + g_j - c_j) / eps), below the smallest normal number of its type stored as
+ * 0 (subnormals are slow and carry nothing: rows are kept at largest entry >= e^-LIM), into kd (which may be
+ * c itself) or kf; with cm, the exponents also raise the column maxima cm. */
+static EXP_LOOPS void row_kernel(const double *c, const double *restrict g, double fi, double ieps, int64_t m,
+                                  double *restrict cm, double *kd, float *restrict kf)
+{
+	if (cm) {
+#pragma omp simd
+		for (int64_t j = 0; j < m; j++) {
+			double x = (fi + g[j] - c[j]) * ieps;
+			cm[j] = x > cm[j] ? x : cm[j];
+		}
+	}
+	if (kd) {
+#pragma omp simd
+		for (int64_t j = 0; j < m; j++) {
+			double kx = sk_exp((fi + g[j] - c[j]) * ieps);
+			kd[j] = kx < DBL_MIN ? 0 : kx;
+		}
+	} else if (kf) {
+#pragma omp simd
+		for (int64_t j = 0; j < m; j++) {
+			double kx = sk_exp((fi + g[j] - c[j]) * ieps);
+			kf[j] = kx < FLT_MIN ? 0 : (float)kx;
+		}
+	}
+}
+
+/* One row of the final pass: pi_ij = exp((Fi + G_j - c_j) / eps) (0 where c_j = +inf) added to the column
+ * sums ac, written to out when given; returns the row sum, *tc gets sum_j pi_ij c_j. */
+static EXP_LOOPS double row_final(const double *restrict c, const double *restrict G, double Fi, double ieps,
+                                   int64_t m, double *restrict ac, double *restrict out, double *tc)
+{
+	double rs = 0, t = 0;
+	if (out) {
+#pragma omp simd reduction(+ : rs, t)
+		for (int64_t j = 0; j < m; j++) {
+			int fin = c[j] < INFINITY;
+			double p = sk_exp((Fi + G[j] - c[j]) * ieps);
+			p = fin ? p : 0;
+			rs += p, ac[j] += p, t += fin ? p * c[j] : 0;
+			out[j] = p;
+		}
+	} else {
+#pragma omp simd reduction(+ : rs, t)
+		for (int64_t j = 0; j < m; j++) {
+			int fin = c[j] < INFINITY;
+			double p = sk_exp((Fi + G[j] - c[j]) * ieps);
+			p = fin ? p : 0;
+			rs += p, ac[j] += p, t += fin ? p * c[j] : 0;
+		}
+	}
+	*tc = t;
+	return rs;
+}
 
 /* One rebuild pass: row maxima of the exponents (f_i + g_j - C_ij) / eps, rows out of [-lim, lim] shifted
  * to largest exponent 0 through f, the kernel stored when it is kept, column maxima into acc per block. */
@@ -209,12 +325,7 @@ static void rebuild_pass(sk *s)
 			scuot_cost_rows(s->cost, i0, i1, C);
 			for (int64_t i = i0; i < i1; i++) {
 				const double *c = C + (i - i0) * m;
-				double mx = -INFINITY, fi = s->f[i];
-				for (int64_t j = 0; j < m; j++) {
-					double x = (fi + s->g[j] - c[j]) * ieps;
-					if (x > mx)
-						mx = x;
-				}
+				double fi = s->f[i], mx = row_max(c, s->g, fi, ieps, m);
 				s->dead_r[i] = mx == -INFINITY;
 				if (s->dead_r[i]) {
 					s->rmax[i] = 0;
@@ -227,20 +338,8 @@ static void rebuild_pass(sk *s)
 				if (mx < -s->lim || mx > s->lim)
 					s->f[i] = fi - eps * mx, fi = s->f[i], mx = 0;
 				s->rmax[i] = mx;
-				double *kd = s->mode == KERN_DOUBLE ? s->kd + i * m : NULL;
-				float *kf = s->mode == KERN_FLOAT ? s->kf + i * m : NULL;
-				for (int64_t j = 0; j < m; j++) {
-					double x = (fi + s->g[j] - c[j]) * ieps;
-					if (x > cm[j])
-						cm[j] = x;
-					if (kd) {
-						double kx = exp(x);
-						kd[j] = kx < DBL_MIN ? 0 : kx; /* no subnormals: they are slow */
-					} else if (kf) {
-						double kx = exp(x);
-						kf[j] = kx < FLT_MIN ? 0 : (float)kx;
-					}
-				}
+				row_kernel(c, s->g, fi, ieps, m, cm, s->mode == KERN_DOUBLE ? s->kd + i * m : NULL,
+				           s->mode == KERN_FLOAT ? s->kf + i * m : NULL);
 			}
 		}
 	}
@@ -292,53 +391,39 @@ static double iterate(sk *s)
 			int64_t i1 = i0 + CHUNK < e1 ? i0 + CHUNK : e1;
 			if (s->mode == KERN_FLY) {
 				scuot_cost_rows(s->cost, i0, i1, C);
-				for (int64_t i = i0; i < i1; i++) {
-					double *c = C + (i - i0) * m, fi = s->f[i];
+				for (int64_t i = i0; i < i1; i++) /* as the stored kernel */
 					if (!s->dead_r[i])
-						for (int64_t j = 0; j < m; j++) {
-							double kx = exp((fi + s->g[j] - c[j]) * ieps);
-							c[j] = kx < DBL_MIN ? 0 : kx; /* as the stored kernel */
-						}
-				}
+						row_kernel(C + (i - i0) * m, s->g, s->f[i], ieps, m, NULL, C + (i - i0) * m, NULL);
 			}
-			int64_t i = i0;
-			for (; i + 4 <= i1; i += 4) { /* four rows per pass over the column accumulator */
+			for (int64_t i = i0; i < i1; i += 4) { /* four rows per pass over v and over acc */
+				int nr = i1 - i < 4 ? (int)(i1 - i) : 4, live = -1;
 				unsigned char dead[4];
-				double lm[4], pot[4];
-				int live = -1;
+				double lm[4], pot[4], u[4];
 				for (int r = 0; r < 4; r++) {
-					dead[r] = s->dead_r[i + r] != 0, lm[r] = s->lga[i + r], pot[r] = s->f[i + r];
+					dead[r] = r >= nr || s->dead_r[i + r];
+					lm[r] = r < nr ? s->lga[i + r] : 0, pot[r] = r < nr ? s->f[i + r] : 0;
 					if (!dead[r] && live < 0)
 						live = r;
 				}
 				if (live < 0) { /* dead rows hold no usable kernel (raw costs on the fly): skip them */
-					for (int r = 0; r < 4; r++)
+					for (int r = 0; r < nr; r++)
 						s->u[i + r] = 0;
 					continue;
 				}
-				/* a dead row is read through a live one with u = 0: 0 times a finite kernel entry */
+				/* a dead or missing row is read through a live one with u = 0: 0 times a finite entry */
 				if (s->mode == KERN_FLOAT) {
 					const float *k[4];
 					for (int r = 0; r < 4; r++)
 						k[r] = s->kf + (i + (dead[r] ? live : r)) * m;
-					fused4_f(k, dead, s->v, ac, m, lm, s->la1, eps, s->ldx, pot, s->u + i);
+					fused4_f(k, dead, s->v, ac, m, lm, s->la1, eps, s->ldx, pot, u);
 				} else {
 					const double *base = s->mode == KERN_DOUBLE ? s->kd + i * m : C + (i - i0) * m, *k[4];
 					for (int r = 0; r < 4; r++)
 						k[r] = base + (dead[r] ? live : r) * m;
-					fused4_d(k, dead, s->v, ac, m, lm, s->la1, eps, s->ldx, pot, s->u + i);
+					fused4_d(k, dead, s->v, ac, m, lm, s->la1, eps, s->ldx, pot, u);
 				}
-			}
-			for (; i < i1; i++) {
-				if (s->dead_r[i]) {
-					s->u[i] = 0;
-					continue;
-				}
-				if (s->mode == KERN_FLOAT)
-					s->u[i] = fused_f(s->kf + i * m, s->v, ac, m, s->lga[i], s->la1, eps, s->ldx, s->f[i]);
-				else
-					s->u[i] = fused_d(s->mode == KERN_DOUBLE ? s->kd + i * m : C + (i - i0) * m, s->v, ac, m,
-					                  s->lga[i], s->la1, eps, s->ldx, s->f[i]);
+				for (int r = 0; r < nr; r++)
+					s->u[i + r] = u[r];
 			}
 		}
 	}
@@ -401,8 +486,10 @@ static void absorb(sk *s)
 		s->v[j] = 1;
 }
 
-/* Row sums, column sums and sum pi_ij C_ij of pi_ij = exp((F_i + G_j - C_ij) / eps), block by block. */
-static void final_pass(sk *s, const double *F, const double *G, double *rows, double *cols, double *tc)
+/* Row sums, column sums and sum pi_ij C_ij of pi_ij = exp((F_i + G_j - C_ij) / eps), block by block; pi
+ * (n x m, or NULL) receives the coupling. */
+static void final_pass(sk *s, const double *F, const double *G, double *rows, double *cols, double *tc,
+                       double *pi)
 {
 	const int64_t m = s->m;
 	const double ieps = 1.0 / s->eps;
@@ -415,15 +502,9 @@ static void final_pass(sk *s, const double *F, const double *G, double *rows, do
 			int64_t i1 = i0 + CHUNK < e1 ? i0 + CHUNK : e1;
 			scuot_cost_rows(s->cost, i0, i1, C);
 			for (int64_t i = i0; i < i1; i++) {
-				const double *c = C + (i - i0) * m;
-				double rs = 0;
-				for (int64_t j = 0; j < m; j++) {
-					if (c[j] == INFINITY)
-						continue;
-					double p = exp((F[i] + G[j] - c[j]) * ieps);
-					rs += p, ac[j] += p, t += p * c[j];
-				}
-				rows[i] = rs;
+				double ti;
+				rows[i] = row_final(C + (i - i0) * m, G, F[i], ieps, m, ac, pi ? pi + i * m : NULL, &ti);
+				t += ti;
 			}
 		}
 		s->part[bk] = t;
@@ -467,6 +548,7 @@ static int sk_alloc(sk *s, scuot_err *e)
 	s->br = (n + MAX_BLOCKS - 1) / MAX_BLOCKS;
 	if (s->br < MIN_BLOCK_ROWS)
 		s->br = MIN_BLOCK_ROWS;
+	s->br = (s->br + 3) / 4 * 4; /* whole groups of four rows (CHUNK is a multiple of 4 too) */
 	s->nb = (n + s->br - 1) / s->br;
 #ifdef _OPENMP
 	s->nthr = omp_get_max_threads();
@@ -654,7 +736,7 @@ int scuot_ot_sinkhorn(const scuot_ot_problem *p, const scuot_sinkhorn_opts *o, s
 	const int64_t n = p->n, m = p->m;
 	scuot_cost cost = { 0 };
 	sk s = { 0 };
-	double *a = NULL, *b = NULL, *rows = NULL, *cols = NULL, *F = NULL, *G = NULL;
+	double *a = NULL, *b = NULL, *rows = NULL, *cols = NULL, *F = NULL, *G = NULL, *pi = NULL;
 	int ret, have_cost = 0;
 	if ((ret = scuot_sinkhorn_opts_check(o, e)))
 		goto out;
@@ -676,6 +758,7 @@ int scuot_ot_sinkhorn(const scuot_ot_problem *p, const scuot_sinkhorn_opts *o, s
 
 	/* where the kernel lives */
 	double nm = (double)n * (double)m, kbytes = nm * (o->float32 ? 4 : 8);
+	int dense = nm * sizeof(double) <= (double)p->max_memory; /* the coupling is kept dense (ot.h) */
 	int64_t kk = p->topk < 0 ? 0 : p->topk < m ? p->topk : m;
 	double cbytes = nm * 8 <= (double)p->max_memory ? nm * 8 : (double)n * (double)kk * 12;
 	s.n = n, s.m = m, s.cost = &cost;
@@ -689,6 +772,7 @@ int scuot_ot_sinkhorn(const scuot_ot_problem *p, const scuot_sinkhorn_opts *o, s
 			s.kf = scuot_alloc((size_t)nm, sizeof(float), 0, "kernel", &e2);
 		else
 			s.kd = scuot_alloc((size_t)nm, sizeof(double), 0, "kernel", &e2);
+		huge_pages(s.kf ? (void *)s.kf : (void *)s.kd, (size_t)kbytes);
 		if (s.kf || s.kd)
 			s.mode = o->float32 ? KERN_FLOAT : KERN_DOUBLE;
 		else
@@ -749,7 +833,20 @@ int scuot_ot_sinkhorn(const scuot_ot_problem *p, const scuot_sinkhorn_opts *o, s
 			F[i] = s.f[i] + (s.u[i] > 0 ? s.eps * log(s.u[i]) : 0);
 		for (int64_t j = 0; j < m; j++)
 			G[j] = s.g[j] + (s.v[j] > 0 ? s.eps * log(s.v[j]) : 0);
-		final_pass(&s, F, G, rows, cols, &tc);
+		if (dense && (gi + 1 == o->growth_iters || it >= o->max_iter)) {
+			/* the last solve: its kernel is done with, the final pass writes the coupling in its memory
+			 * (already mapped: a fresh 8 n m bytes would cost as many page faults as the kernel did) */
+			void *kb = s.kd ? (void *)s.kd : (void *)s.kf;
+			pi = kb ? scuot_realloc(kb, (size_t)nm, sizeof(double), "coupling", e)
+			        : scuot_alloc((size_t)nm, sizeof(double), 0, "coupling", e);
+			if (!pi) {
+				ret = e->code;
+				goto out;
+			}
+			huge_pages(pi, (size_t)nm * sizeof(double));
+			s.kd = NULL, s.kf = NULL;
+		}
+		final_pass(&s, F, G, rows, cols, &tc, pi);
 		if (it >= o->max_iter && gi + 1 < o->growth_iters) {
 			scuot_log_warning("--max-iter %lld reached during growth iteration %d of %d", (long long)o->max_iter,
 			                  gi + 1, o->growth_iters);
@@ -799,9 +896,14 @@ int scuot_ot_sinkhorn(const scuot_ot_problem *p, const scuot_sinkhorn_opts *o, s
 		scuot_log_info("%d growth iterations", gi);
 	sk_free(&s);
 	memset(&s, 0, sizeof s);
-	blas_single(1); /* a multi-threaded dgemm there would make the coupling depend on the thread count */
-	ret = scuot_ot_result_from_potentials(r, p->max_memory, p->topk, e);
-	blas_single(0);
+	if (pi) { /* taken over by r, also on failure */
+		ret = scuot_ot_result_set_dense(r, pi, p->max_memory, p->topk, e);
+		pi = NULL;
+	} else {
+		blas_single(1); /* a multi-threaded dgemm there would make the coupling depend on the thread count */
+		ret = scuot_ot_result_from_potentials(r, p->max_memory, p->topk, e);
+		blas_single(0);
+	}
 out:
 	sk_free(&s);
 	if (have_cost)
@@ -812,6 +914,7 @@ out:
 	free(cols);
 	free(F);
 	free(G);
+	free(pi);
 	return ret;
 }
 
@@ -893,7 +996,8 @@ static int run_wfr(const scuot_ot_problem *p, const double *par, scuot_ot_result
 
 /* Peak bytes of scuot_ot_sinkhorn beyond the problem: the stored kernel with the work arrays (the column
  * accumulators of at most MAX_BLOCKS row blocks, CHUNK cost rows per thread), or later the coupling (dense,
- * or topk entries per row, with 2 MB row blocks) -- the kernel is freed before the coupling is made. */
+ * or topk entries per row, with 2 MB row blocks) -- the kernel is freed before the coupling is made (a dense
+ * one by the final pass, beside the work arrays). */
 static double sk_memory(const scuot_ot_problem *p, const double *par, int np, const scuot_ot_param *t)
 {
 	double n = (double)p->n, m = (double)p->m, nm = n * m;
@@ -903,7 +1007,7 @@ static double sk_memory(const scuot_ot_problem *p, const double *par, int np, co
 	double nb = n < MAX_BLOCKS ? n : MAX_BLOCKS, nthr = scuot_threads_get();
 	double work = 12 * (n + m) * 8 + nb * m * 8 + nthr * CHUNK * m * 8;
 	double kern = kbytes + cbytes <= (double)p->max_memory ? kbytes : 0;
-	double coupling = cbytes + (1 << 21) + n * 8 * 4;
+	double coupling = cbytes + (1 << 21) + n * 8 * 4 + work; /* dense: written by the final pass */
 	return (kern + work > coupling ? kern + work : coupling);
 }
 

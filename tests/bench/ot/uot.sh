@@ -52,6 +52,7 @@ export COST_SCALE
 if "$PY" -c "import ot" 2>/dev/null; then
 	# POT 0.8.2 takes one reg_m for both sides: it runs lambda1 = lambda2 = L1 and scuot once more alike
 	run scuot_double_pot "$B" "$work/d$N" $N $N $D $EPS $L1 $L1 0 $ITERS 0 0 0 "$R/scuot_double_pot"
+	run scuot_float_pot "$B" "$work/d$N" $N $N $D $EPS $L1 $L1 0 $ITERS 0 1 0 "$R/scuot_float_pot"
 	run pot "$PY" "$here/uotbench.py" pot "$work/d$N" $N $N $D $EPS $L1 $ITERS "$R/pot"
 fi
 if [ -n "$WOT_SRC" ] && [ -f "$WOT_SRC/wot/ot/optimal_transport.py" ]; then

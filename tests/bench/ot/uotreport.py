@@ -87,6 +87,10 @@ add("scuot uot, float kernel", "scuot_float", 1, 4, scuot_iter(f1),
 if kv("pot"):
     add("scuot uot, double, lambda2 = lambda1", "scuot_double_pot", 1, 8, scuot_iter(d1),
         lambda r: "as POT's problem")
+    add("scuot uot, float, lambda2 = lambda1", "scuot_float_pot", 1, 4, scuot_iter(f1),
+        lambda r: "as POT's problem; marginals vs double: %.1e"
+        % max(rel("scuot_float_pot.rows", "scuot_double_pot.rows"),
+              rel("scuot_float_pot.cols", "scuot_double_pot.cols")))
     add("POT %s sinkhorn_unbalanced" % kv("pot").get("version", ""), "pot", 2, 8, py_iter,
         lambda r: "marginals vs scuot: %.1e" % max(rel("pot.rows", "scuot_double_pot.rows"),
                                                    rel("pot.cols", "scuot_double_pot.cols")))
@@ -113,6 +117,13 @@ if pot and sd:
              float(pot.get("time_rss_mb", pot["peak_rss_mb"])),
              float(sd.get("time_rss_mb", sd["peak_rss_mb"])),
              float(sf.get("time_rss_mb", sf["peak_rss_mb"]))))
+fp = kv("scuot_float_pot")
+if pot and sd and fp:
+    pit = py_iter(pot)
+    print("Same problem as POT (lambda2 = lambda1): wall speed-up double kernel %.2fx, float kernel %.2fx; "
+          "per-iteration speed-up double %.2fx, float %.2fx.\n"
+          % (float(pot["wall"]) / float(sd["wall"]), float(pot["wall"]) / float(fp["wall"]),
+             pit / scuot_iter(d1)(sd), pit / scuot_iter(f1)(fp)))
 dd = kv("scuot_default")
 if dd:
     print("scuot with its defaults (epsilon scaling from 1 in 5 steps, tol 1e-6 on the relative "
