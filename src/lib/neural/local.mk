@@ -17,3 +17,5 @@ EXTRA_PROGRAMS += tests/bench/neural/critic_bench
 tests_bench_neural_critic_bench_SOURCES = tests/bench/neural/critic_bench.c
 tests_bench_neural_critic_bench_LDADD = libscuot_all.la $(HDF5_LIBS)
 EXTRA_DIST += tests/bench/neural/critic.sh tests/bench/neural/critic_torch.py
+TESTS += tests/cli/lodo_neural.sh
+EXTRA_DIST += tests/cli/lodo_neural.sh tests/bench/neural/papers.py
