@@ -14,6 +14,8 @@ static const scuot_ot_method *const table[] = {
 	&scuot_method_ift,
 	&scuot_method_mmdflow,
 	&scuot_method_wfrflow,
+	&scuot_method_uotgan,
+	&scuot_method_uotdual,
 	NULL
 };
 

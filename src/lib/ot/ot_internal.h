@@ -15,5 +15,8 @@ extern const scuot_ot_method scuot_method_kusd;
 extern const scuot_ot_method scuot_method_ift;
 extern const scuot_ot_method scuot_method_mmdflow;
 extern const scuot_ot_method scuot_method_wfrflow;
+/* neural methods (neural/) */
+extern const scuot_ot_method scuot_method_uotgan;
+extern const scuot_ot_method scuot_method_uotdual;
 
 #endif
