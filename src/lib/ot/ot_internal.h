@@ -15,9 +15,11 @@ extern const scuot_ot_method scuot_method_kusd;
 extern const scuot_ot_method scuot_method_ift;
 extern const scuot_ot_method scuot_method_mmdflow;
 extern const scuot_ot_method scuot_method_wfrflow;
-/* neural particle flows (neural/) */
+/* neural methods (neural/) */
 extern const scuot_ot_method scuot_method_nsd;
 extern const scuot_ot_method scuot_method_nusd;
 extern const scuot_ot_method scuot_method_nusd_bd;
+extern const scuot_ot_method scuot_method_uotgan;
+extern const scuot_ot_method scuot_method_uotdual;
 
 #endif
