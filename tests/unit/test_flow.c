@@ -9,6 +9,9 @@
 #include <string.h>
 
 #include <gsl/gsl_randist.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "core/rng.h"
 #include "flow/flow.h"
@@ -551,4 +554,44 @@ Test(flow, vector_exp_and_sincos_match_libm)
 	}
 	cr_expect(worst < 5e-16, "sin/cos: largest absolute error %g", worst);
 	free(t), free(zz), free(v), free(z), free(sn), free(b);
+}
+
+/* The symmetric product of the MMD step from the upper triangle: against the full product, for sizes with
+ * partial blocks and rows left over from the groups of eight, and the same bits on 1 and 3 threads. */
+Test(flow, symv_from_upper_triangle)
+{
+	const int64_t sizes[] = { 1, 7, 9, 300, 777 };
+	for (int q = 0; q < 5; q++) {
+		int64_t n = sizes[q];
+		double *a = malloc(sizeof(double) * (size_t)(n * n)), *v = malloc(sizeof(double) * (size_t)n);
+		double *o1 = malloc(sizeof(double) * (size_t)n), *o3 = malloc(sizeof(double) * (size_t)n);
+		double *part = malloc(sizeof(double) * (size_t)(n * ((n + FLOW_SYMV_ROWS - 1) / FLOW_SYMV_ROWS)));
+		cr_assert(a && v && o1 && o3 && part);
+		for (int64_t i = 0; i < n; i++) {
+			v[i] = sin(0.7 * (double)i + 0.3);
+			for (int64_t j = 0; j < n; j++) /* the lower triangle holds garbage: it must not be read */
+				a[i * n + j] = j >= i ? exp(-0.01 * (double)((i - j) * (i - j))) + 0.1 * cos((double)(i + j)) : NAN;
+		}
+#ifdef _OPENMP
+		omp_set_num_threads(1);
+#endif
+		flow_symv(a, n, v, 1.5, -0.25, o1, part);
+#ifdef _OPENMP
+		omp_set_num_threads(3);
+#endif
+		flow_symv(a, n, v, 1.5, -0.25, o3, part);
+		double scale = 0, worst = 0;
+		for (int64_t i = 0; i < n; i++) {
+			double s = 0;
+			for (int64_t j = 0; j < n; j++)
+				s += (j >= i ? a[i * n + j] : a[j * n + i]) * v[j];
+			s = 1.5 * s - 0.25 * v[i];
+			scale = fmax(scale, fabs(s)), worst = fmax(worst, fabs(o1[i] - s));
+			cr_assert(memcmp(&o1[i], &o3[i], sizeof(double)) == 0, "n %lld entry %lld: %.17g on 1 thread, "
+			          "%.17g on 3", (long long)n, (long long)i, o1[i], o3[i]);
+		}
+		cr_assert(worst <= 1e-13 * scale, "n %lld: largest difference %g from the full product (scale %g)",
+		          (long long)n, worst, scale);
+		free(a), free(v), free(o1), free(o3), free(part);
+	}
 }
