@@ -101,50 +101,91 @@ double flow_tile_row(double *t, const double *zz, const double *v, int64_t nj, d
 	return acc;
 }
 
-/* cos and sin of the n values z + b (z in place -> c cos, s <- c sin), vectorisable: q = nearest integer to
- * z 2/pi, r = z - q pi/2 in three parts (Cody & Waite; exact for |z| < 2^20 or so), Taylor polynomials of
- * sin (to r^17) and cos (to r^18) on |r| <= pi/4 (truncation below 1e-16 relative), the quadrant by
- * selects; within 2 ulp of libm for |z + b| <= 1e5 (the caller checks). */
+/* cos and sin of t, vectorisable: q = nearest integer to t 2/pi, r = t - q pi/2 in three parts (Cody & Waite;
+ * exact for |t| < 2^20 or so), Taylor polynomials of sin (to r^17) and cos (to r^18) on |r| <= pi/4
+ * (truncation below 1e-16 relative), the quadrant by selects; within 2 ulp of libm for |t| <= 1e5. */
+static inline __attribute__((always_inline)) void sincos_v(double t, double *cv, double *sv)
+{
+	const double twopi_inv = 6.36619772367581382433e-01, shift = 0x1.8p52;
+	const double p1 = 1.5707963267341256e+00, p2 = 6.0771005065061922e-11, p3 = 2.0222662487959506e-21;
+	double sh = t * twopi_inv + shift, q = sh - shift, r, r2, ps, pc;
+	int64_t bits;
+	r = ((t - q * p1) - q * p2) - q * p3;
+	r2 = r * r;
+	ps = -1.0 / 355687428096000.0;
+	ps = ps * r2 + 1.0 / 1307674368000.0;
+	ps = ps * r2 - 1.0 / 6227020800.0;
+	ps = ps * r2 + 1.0 / 39916800.0;
+	ps = ps * r2 - 1.0 / 362880.0;
+	ps = ps * r2 + 1.0 / 5040.0;
+	ps = ps * r2 - 1.0 / 120.0;
+	ps = ps * r2 + 1.0 / 6.0;
+	ps = r - r * r2 * ps;
+	pc = 1.0 / 6402373705728000.0;
+	pc = pc * r2 - 1.0 / 20922789888000.0;
+	pc = pc * r2 + 1.0 / 87178291200.0;
+	pc = pc * r2 - 1.0 / 479001600.0;
+	pc = pc * r2 + 1.0 / 3628800.0;
+	pc = pc * r2 - 1.0 / 40320.0;
+	pc = pc * r2 + 1.0 / 720.0;
+	pc = pc * r2 - 1.0 / 24.0;
+	pc = pc * r2 + 0.5;
+	pc = 1.0 - r2 * pc;
+	memcpy(&bits, &sh, sizeof bits); /* the low bits hold q + 2^51: the quadrant is q mod 4 */
+	bits &= 3;
+	*sv = bits == 0 ? ps : bits == 1 ? pc : bits == 2 ? -ps : -pc;
+	*cv = bits == 0 ? pc : bits == 1 ? -ps : bits == 2 ? -pc : ps;
+}
+
+/* cos and sin of the n values z + b (z in place -> c cos, s <- c sin) by sincos_v; returns the largest
+ * |z + b| for the caller to check against 1e5. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__has_attribute)
 #if __has_attribute(target_clones)
 __attribute__((target_clones("avx512f", "avx2", "default")))
 #endif
 #endif
-void flow_sincos_row(double *z, double *s, const double *b, int64_t n, double c)
+double flow_sincos_row(double *z, double *s, const double *b, int64_t n, double c)
 {
-	const double twopi_inv = 6.36619772367581382433e-01, shift = 0x1.8p52;
-	const double p1 = 1.5707963267341256e+00, p2 = 6.0771005065061922e-11, p3 = 2.0222662487959506e-21;
-#pragma omp simd
+	double big = 0;
+#pragma omp simd reduction(max : big)
 	for (int64_t k = 0; k < n; k++) {
-		double t = z[k] + b[k], sh = t * twopi_inv + shift, q = sh - shift, r, r2, ps, pc, sv, cv;
-		int64_t bits;
-		r = ((t - q * p1) - q * p2) - q * p3;
-		r2 = r * r;
-		ps = -1.0 / 355687428096000.0;
-		ps = ps * r2 + 1.0 / 1307674368000.0;
-		ps = ps * r2 - 1.0 / 6227020800.0;
-		ps = ps * r2 + 1.0 / 39916800.0;
-		ps = ps * r2 - 1.0 / 362880.0;
-		ps = ps * r2 + 1.0 / 5040.0;
-		ps = ps * r2 - 1.0 / 120.0;
-		ps = ps * r2 + 1.0 / 6.0;
-		ps = r - r * r2 * ps;
-		pc = 1.0 / 6402373705728000.0;
-		pc = pc * r2 - 1.0 / 20922789888000.0;
-		pc = pc * r2 + 1.0 / 87178291200.0;
-		pc = pc * r2 - 1.0 / 479001600.0;
-		pc = pc * r2 + 1.0 / 3628800.0;
-		pc = pc * r2 - 1.0 / 40320.0;
-		pc = pc * r2 + 1.0 / 720.0;
-		pc = pc * r2 - 1.0 / 24.0;
-		pc = pc * r2 + 0.5;
-		pc = 1.0 - r2 * pc;
-		memcpy(&bits, &sh, sizeof bits); /* the low bits hold q + 2^51: the quadrant is q mod 4 */
-		bits &= 3;
-		sv = bits == 0 ? ps : bits == 1 ? pc : bits == 2 ? -ps : -pc;
-		cv = bits == 0 ? pc : bits == 1 ? -ps : bits == 2 ? -pc : ps;
+		double t = z[k] + b[k], at = fabs(t), cv, sv;
+		sincos_v(t, &cv, &sv);
 		z[k] = c * cv, s[k] = c * sv;
+		big = at > big ? at : big;
 	}
+	return big;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+#endif
+double flow_sincos_row_w(double *z, double *s, double *rs, double *rc, double *mb, const double *b, int64_t n,
+                         double c, double wi)
+{
+	double big = 0, sw = sqrt(wi);
+	if (rc) {
+#pragma omp simd reduction(max : big)
+		for (int64_t k = 0; k < n; k++) {
+			double t = z[k] + b[k], at = fabs(t), cv, sv;
+			sincos_v(t, &cv, &sv);
+			z[k] = c * cv, s[k] = c * sv;
+			rs[k] = sw * s[k], rc[k] = sw * z[k], mb[k] += wi * z[k];
+			big = at > big ? at : big;
+		}
+	} else {
+#pragma omp simd reduction(max : big)
+		for (int64_t k = 0; k < n; k++) {
+			double t = z[k] + b[k], at = fabs(t), cv, sv;
+			sincos_v(t, &cv, &sv);
+			z[k] = c * cv, s[k] = c * sv;
+			rs[k] = sw * s[k], mb[k] += wi * z[k];
+			big = at > big ? at : big;
+		}
+	}
+	return big;
 }
 
 /* The partial product of the rows [i0, i1) of a symmetric matrix given by its upper triangle (row-major, lda n)
