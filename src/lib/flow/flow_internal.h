@@ -27,12 +27,13 @@ double flow_sincos_row(double *z, double *s, const double *b, int64_t n, double 
 double flow_sincos_row_w(double *z, double *s, double *rs, double *rc, double *mb, const double *b, int64_t n,
                          double c, double wi);
 
-/* out <- alpha A v + beta v for A symmetric (n x n) given by its upper triangle (row-major, lda n): block rows
- * of FLOW_SYMV_ROWS rows on the OpenMP threads, each into its own partial vector of part (n / FLOW_SYMV_ROWS
- * rounded up, times n), summed in block order: the same bits for any thread count.  Reads the triangle once
- * (kernel.c). */
+/* out <- alpha A v + beta v for A symmetric (n x n) given by its upper triangle (row-major, lda n): block
+ * rows of FLOW_SYMV_ROWS rows on the OpenMP threads, each into its own partial vector of part (n /
+ * FLOW_SYMV_ROWS rounded up, times n), summed in block order: the same bits for any thread count.  Reads the
+ * triangle once (kernel.c). */
 #define FLOW_SYMV_ROWS 256
-void flow_symv(const double *a, int64_t n, const double *v, double alpha, double beta, double *out, double *part);
+void flow_symv(const double *a, int64_t n, const double *v, double alpha, double beta, double *out,
+               double *part);
 
 /* Run BLAS single-threaded inside OpenMP loops (same bits for any thread count); returns the count to
  * give back to flow_blas_restore. */

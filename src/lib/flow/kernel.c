@@ -188,11 +188,11 @@ double flow_sincos_row_w(double *z, double *s, double *rs, double *rc, double *m
 	return big;
 }
 
-/* The partial product of the rows [i0, i1) of a symmetric matrix given by its upper triangle (row-major, lda n)
- * with v: p[j] (j >= i0) <- sum_{i0 <= i < i1, i <= j} a_ij v_i + [i0 <= j < i1] sum_{k > j} a_jk v_k, i.e. the
- * row dot products over the stored part and their transposes.  Eight rows at a time, one pass over them with
- * two multiply-adds per entry: the triangle is read once and p (n values) stays in cache.  Compiled for
- * AVX-512, AVX2 + FMA and the baseline. */
+/* The partial product of the rows [i0, i1) of a symmetric matrix given by its upper triangle (row-major,
+ * lda n) with v: p[j] (j >= i0) <- sum_{i0 <= i < i1, i <= j} a_ij v_i + [i0 <= j < i1] sum_{k > j} a_jk v_k,
+ * i.e. the row dot products over the stored part and their transposes.  Eight rows at a time, one pass over
+ * them with two multiply-adds per entry: the triangle is read once and p (n values) stays in cache.  Compiled
+ * for AVX-512, AVX2 + FMA and the baseline. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__has_attribute)
 #if __has_attribute(target_clones)
 __attribute__((target_clones("avx512f", "avx2", "default")))
@@ -238,7 +238,8 @@ static void symv_rows(const double *a, int64_t n, int64_t i0, int64_t i1, const 
 	}
 }
 
-void flow_symv(const double *a, int64_t n, const double *v, double alpha, double beta, double *out, double *part)
+void flow_symv(const double *a, int64_t n, const double *v, double alpha, double beta, double *out,
+               double *part)
 {
 	int64_t nb = (n + FLOW_SYMV_ROWS - 1) / FLOW_SYMV_ROWS;
 #pragma omp parallel if (n >= 2 * FLOW_SYMV_ROWS)

@@ -20,8 +20,8 @@
 /* Features of x: cf = sqrt(2/F) cos(W x + b), sf = sqrt(2/F) sin(W x + b), row blocks on the threads.  With
  * masses w (else NULL) also, fused while the rows are in cache, the rows scaled by sqrt(w_i): rs of sf and rc
  * of cf (rc may be NULL), and per block of FLOW_BLOCK rows sum_i w_i cf_i into mub (F per block). */
-static void features(const scuot_kern_rff *f, const double *x, int64_t n, const double *w, double *cf, double *sf,
-                     double *rs, double *rc, double *mub)
+static void features(const scuot_kern_rff *f, const double *x, int64_t n, const double *w, double *cf,
+                     double *sf, double *rs, double *rc, double *mub)
 {
 	int64_t F = f->D, d = f->d, nblk = (n + FLOW_BLOCK - 1) / FLOW_BLOCK;
 	double c = sqrt(2.0 / (double)F);
@@ -77,12 +77,12 @@ static void critic_ws_free(critic_ws *k)
 	memset(k, 0, sizeof *k);
 }
 
-/* The critic (see scuot_flow_sobolev_critic) from the scaled features rs (and rc when alpha != 0) and the block
- * sums mub of features(); ws NULL: work arrays of this call only.  The rank-k updates run on chunks of rows
- * fixed by n (sum_i w_i s_i s_i^T, and sum_i w_i phi_i phi_i^T, a task each), summed in chunk order. */
-static int critic_from_features(const scuot_kern_rff *f, const double *rs, const double *rc, const double *mub,
-                                int64_t n, const double *mu_p, double alpha, double gamma, double lambda,
-                                double *u, double *mu_q, critic_ws *ws, scuot_err *e)
+/* The critic (see scuot_flow_sobolev_critic) from the scaled features rs (and rc when alpha != 0) and the
+ * block sums mub of features(); ws NULL: work arrays of this call only.  The rank-k updates run on chunks of
+ * rows fixed by n (sum_i w_i s_i s_i^T, and sum_i w_i phi_i phi_i^T, a task each), summed in chunk order. */
+static int critic_from_features(const scuot_kern_rff *f, const double *rs, const double *rc,
+                                const double *mub, int64_t n, const double *mu_p, double alpha, double gamma,
+                                double lambda, double *u, double *mu_q, critic_ws *ws, scuot_err *e)
 {
 	int64_t F = f->D, nblk = (n + FLOW_BLOCK - 1) / FLOW_BLOCK, nch = (n + CHUNK_ROWS - 1) / CHUNK_ROWS, nk, nt;
 	critic_ws loc = { 0 }, *cw = ws ? ws : &loc;
