@@ -18,9 +18,22 @@
  * on entry; returns sum_j v[j] t[j].  Vectorised (4 or 8 lanes), within 2 ulp of libm's exp per entry. */
 double flow_tile_row(double *t, const double *zz, const double *v, int64_t nj, double qi, double g);
 
-/* z[k] <- c cos(z[k] + b[k]), s[k] <- c sin(z[k] + b[k]) for n values with |z[k] + b[k]| <= 1e5 (kernel.c);
- * vectorised, within 2 ulp of libm. */
-void flow_sincos_row(double *z, double *s, const double *b, int64_t n, double c);
+/* z[k] <- c cos(z[k] + b[k]), s[k] <- c sin(z[k] + b[k]) for n values (kernel.c); vectorised, within 2 ulp of
+ * libm where |z[k] + b[k]| <= 1e5.  Returns the largest |z[k] + b[k]|: above 1e5, the caller redoes the
+ * row with libm. */
+double flow_sincos_row(double *z, double *s, const double *b, int64_t n, double c);
+/* The same, and in the same pass the rows scaled by sqrt(wi): rs[k] <- sqrt(wi) s[k], rc[k] <- sqrt(wi) z[k]
+ * (rc may be NULL), and mb[k] += wi z[k]. */
+double flow_sincos_row_w(double *z, double *s, double *rs, double *rc, double *mb, const double *b, int64_t n,
+                         double c, double wi);
+
+/* out <- alpha A v + beta v for A symmetric (n x n) given by its upper triangle (row-major, lda n): block
+ * rows of FLOW_SYMV_ROWS rows on the OpenMP threads, each into its own partial vector of part (n /
+ * FLOW_SYMV_ROWS rounded up, times n), summed in block order: the same bits for any thread count.  Reads the
+ * triangle once (kernel.c). */
+#define FLOW_SYMV_ROWS 256
+void flow_symv(const double *a, int64_t n, const double *v, double alpha, double beta, double *out,
+               double *part);
 
 /* Run BLAS single-threaded inside OpenMP loops (same bits for any thread count); returns the count to
  * give back to flow_blas_restore. */

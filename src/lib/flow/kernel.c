@@ -101,49 +101,165 @@ double flow_tile_row(double *t, const double *zz, const double *v, int64_t nj, d
 	return acc;
 }
 
-/* cos and sin of the n values z + b (z in place -> c cos, s <- c sin), vectorisable: q = nearest integer to
- * z 2/pi, r = z - q pi/2 in three parts (Cody & Waite; exact for |z| < 2^20 or so), Taylor polynomials of
- * sin (to r^17) and cos (to r^18) on |r| <= pi/4 (truncation below 1e-16 relative), the quadrant by
- * selects; within 2 ulp of libm for |z + b| <= 1e5 (the caller checks). */
+/* cos and sin of t, vectorisable: q = nearest integer to t 2/pi, r = t - q pi/2 in three parts (Cody & Waite;
+ * exact for |t| < 2^20 or so), Taylor polynomials of sin (to r^17) and cos (to r^18) on |r| <= pi/4
+ * (truncation below 1e-16 relative), the quadrant by selects; within 2 ulp of libm for |t| <= 1e5. */
+static inline __attribute__((always_inline)) void sincos_v(double t, double *cv, double *sv)
+{
+	const double twopi_inv = 6.36619772367581382433e-01, shift = 0x1.8p52;
+	const double p1 = 1.5707963267341256e+00, p2 = 6.0771005065061922e-11, p3 = 2.0222662487959506e-21;
+	double sh = t * twopi_inv + shift, q = sh - shift, r, r2, ps, pc;
+	int64_t bits;
+	r = ((t - q * p1) - q * p2) - q * p3;
+	r2 = r * r;
+	ps = -1.0 / 355687428096000.0;
+	ps = ps * r2 + 1.0 / 1307674368000.0;
+	ps = ps * r2 - 1.0 / 6227020800.0;
+	ps = ps * r2 + 1.0 / 39916800.0;
+	ps = ps * r2 - 1.0 / 362880.0;
+	ps = ps * r2 + 1.0 / 5040.0;
+	ps = ps * r2 - 1.0 / 120.0;
+	ps = ps * r2 + 1.0 / 6.0;
+	ps = r - r * r2 * ps;
+	pc = 1.0 / 6402373705728000.0;
+	pc = pc * r2 - 1.0 / 20922789888000.0;
+	pc = pc * r2 + 1.0 / 87178291200.0;
+	pc = pc * r2 - 1.0 / 479001600.0;
+	pc = pc * r2 + 1.0 / 3628800.0;
+	pc = pc * r2 - 1.0 / 40320.0;
+	pc = pc * r2 + 1.0 / 720.0;
+	pc = pc * r2 - 1.0 / 24.0;
+	pc = pc * r2 + 0.5;
+	pc = 1.0 - r2 * pc;
+	memcpy(&bits, &sh, sizeof bits); /* the low bits hold q + 2^51: the quadrant is q mod 4 */
+	bits &= 3;
+	*sv = bits == 0 ? ps : bits == 1 ? pc : bits == 2 ? -ps : -pc;
+	*cv = bits == 0 ? pc : bits == 1 ? -ps : bits == 2 ? -pc : ps;
+}
+
+/* cos and sin of the n values z + b (z in place -> c cos, s <- c sin) by sincos_v; returns the largest
+ * |z + b| for the caller to check against 1e5. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__has_attribute)
 #if __has_attribute(target_clones)
 __attribute__((target_clones("avx512f", "avx2", "default")))
 #endif
 #endif
-void flow_sincos_row(double *z, double *s, const double *b, int64_t n, double c)
+double flow_sincos_row(double *z, double *s, const double *b, int64_t n, double c)
 {
-	const double twopi_inv = 6.36619772367581382433e-01, shift = 0x1.8p52;
-	const double p1 = 1.5707963267341256e+00, p2 = 6.0771005065061922e-11, p3 = 2.0222662487959506e-21;
-#pragma omp simd
+	double big = 0;
+#pragma omp simd reduction(max : big)
 	for (int64_t k = 0; k < n; k++) {
-		double t = z[k] + b[k], sh = t * twopi_inv + shift, q = sh - shift, r, r2, ps, pc, sv, cv;
-		int64_t bits;
-		r = ((t - q * p1) - q * p2) - q * p3;
-		r2 = r * r;
-		ps = -1.0 / 355687428096000.0;
-		ps = ps * r2 + 1.0 / 1307674368000.0;
-		ps = ps * r2 - 1.0 / 6227020800.0;
-		ps = ps * r2 + 1.0 / 39916800.0;
-		ps = ps * r2 - 1.0 / 362880.0;
-		ps = ps * r2 + 1.0 / 5040.0;
-		ps = ps * r2 - 1.0 / 120.0;
-		ps = ps * r2 + 1.0 / 6.0;
-		ps = r - r * r2 * ps;
-		pc = 1.0 / 6402373705728000.0;
-		pc = pc * r2 - 1.0 / 20922789888000.0;
-		pc = pc * r2 + 1.0 / 87178291200.0;
-		pc = pc * r2 - 1.0 / 479001600.0;
-		pc = pc * r2 + 1.0 / 3628800.0;
-		pc = pc * r2 - 1.0 / 40320.0;
-		pc = pc * r2 + 1.0 / 720.0;
-		pc = pc * r2 - 1.0 / 24.0;
-		pc = pc * r2 + 0.5;
-		pc = 1.0 - r2 * pc;
-		memcpy(&bits, &sh, sizeof bits); /* the low bits hold q + 2^51: the quadrant is q mod 4 */
-		bits &= 3;
-		sv = bits == 0 ? ps : bits == 1 ? pc : bits == 2 ? -ps : -pc;
-		cv = bits == 0 ? pc : bits == 1 ? -ps : bits == 2 ? -pc : ps;
+		double t = z[k] + b[k], at = fabs(t), cv, sv;
+		sincos_v(t, &cv, &sv);
 		z[k] = c * cv, s[k] = c * sv;
+		big = at > big ? at : big;
+	}
+	return big;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+#endif
+double flow_sincos_row_w(double *z, double *s, double *rs, double *rc, double *mb, const double *b, int64_t n,
+                         double c, double wi)
+{
+	double big = 0, sw = sqrt(wi);
+	if (rc) {
+#pragma omp simd reduction(max : big)
+		for (int64_t k = 0; k < n; k++) {
+			double t = z[k] + b[k], at = fabs(t), cv, sv;
+			sincos_v(t, &cv, &sv);
+			z[k] = c * cv, s[k] = c * sv;
+			rs[k] = sw * s[k], rc[k] = sw * z[k], mb[k] += wi * z[k];
+			big = at > big ? at : big;
+		}
+	} else {
+#pragma omp simd reduction(max : big)
+		for (int64_t k = 0; k < n; k++) {
+			double t = z[k] + b[k], at = fabs(t), cv, sv;
+			sincos_v(t, &cv, &sv);
+			z[k] = c * cv, s[k] = c * sv;
+			rs[k] = sw * s[k], mb[k] += wi * z[k];
+			big = at > big ? at : big;
+		}
+	}
+	return big;
+}
+
+/* The partial product of the rows [i0, i1) of a symmetric matrix given by its upper triangle (row-major,
+ * lda n) with v: p[j] (j >= i0) <- sum_{i0 <= i < i1, i <= j} a_ij v_i + [i0 <= j < i1] sum_{k > j} a_jk v_k,
+ * i.e. the row dot products over the stored part and their transposes.  Eight rows at a time, one pass over
+ * them with two multiply-adds per entry: the triangle is read once and p (n values) stays in cache.  Compiled
+ * for AVX-512, AVX2 + FMA and the baseline. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+#endif
+static void symv_rows(const double *a, int64_t n, int64_t i0, int64_t i1, const double *v, double *p)
+{
+	int64_t i = i0;
+	for (int64_t j = i0; j < n; j++)
+		p[j] = 0;
+	for (; i + 8 <= i1; i += 8) {
+		const double *r0 = a + i * n, *r1 = r0 + n, *r2 = r1 + n, *r3 = r2 + n, *r4 = r3 + n, *r5 = r4 + n,
+		             *r6 = r5 + n, *r7 = r6 + n, *r[8] = { r0, r1, r2, r3, r4, r5, r6, r7 };
+		double v0 = v[i], v1 = v[i + 1], v2 = v[i + 2], v3 = v[i + 3], v4 = v[i + 4], v5 = v[i + 5],
+		       v6 = v[i + 6], v7 = v[i + 7];
+		double t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, t6 = 0, t7 = 0, s[8];
+		for (int q = 0; q < 8; q++) { /* the 8 x 8 diagonal block from its upper triangle */
+			double acc = 0;
+			for (int c = 0; c < 8; c++)
+				acc += (c >= q ? r[q][i + c] : r[c][i + q]) * v[i + c];
+			s[q] = acc;
+		}
+#pragma omp simd reduction(+ : t0, t1, t2, t3, t4, t5, t6, t7)
+		for (int64_t j = i + 8; j < n; j++) {
+			double vj = v[j];
+			t0 += r0[j] * vj, t1 += r1[j] * vj, t2 += r2[j] * vj, t3 += r3[j] * vj;
+			t4 += r4[j] * vj, t5 += r5[j] * vj, t6 += r6[j] * vj, t7 += r7[j] * vj;
+			p[j] += ((r0[j] * v0 + r1[j] * v1) + (r2[j] * v2 + r3[j] * v3)) +
+			        ((r4[j] * v4 + r5[j] * v5) + (r6[j] * v6 + r7[j] * v7));
+		}
+		p[i] += s[0] + t0, p[i + 1] += s[1] + t1, p[i + 2] += s[2] + t2, p[i + 3] += s[3] + t3;
+		p[i + 4] += s[4] + t4, p[i + 5] += s[5] + t5, p[i + 6] += s[6] + t6, p[i + 7] += s[7] + t7;
+	}
+	for (; i < i1; i++) {
+		const double *r = a + i * n;
+		double vi = v[i], t = 0;
+#pragma omp simd reduction(+ : t)
+		for (int64_t j = i + 1; j < n; j++) {
+			t += r[j] * v[j];
+			p[j] += r[j] * vi;
+		}
+		p[i] += r[i] * vi + t;
+	}
+}
+
+void flow_symv(const double *a, int64_t n, const double *v, double alpha, double beta, double *out,
+               double *part)
+{
+	int64_t nb = (n + FLOW_SYMV_ROWS - 1) / FLOW_SYMV_ROWS;
+#pragma omp parallel if (n >= 2 * FLOW_SYMV_ROWS)
+	{
+#pragma omp for schedule(dynamic, 1)
+		for (int64_t b = 0; b < nb; b++) {
+			int64_t i0 = b * FLOW_SYMV_ROWS, i1 = i0 + FLOW_SYMV_ROWS < n ? i0 + FLOW_SYMV_ROWS : n;
+			symv_rows(a, n, i0, i1, v, part + b * n);
+		}
+		/* out[j]: the partial sums of the blocks starting at or before j, in block order */
+#pragma omp for schedule(static)
+		for (int64_t c = 0; c < nb; c++) {
+			int64_t j0 = c * FLOW_SYMV_ROWS, j1 = j0 + FLOW_SYMV_ROWS < n ? j0 + FLOW_SYMV_ROWS : n;
+			for (int64_t j = j0; j < j1; j++) {
+				double s = 0;
+				for (int64_t b = 0; b <= c; b++)
+					s += part[b * n + j];
+				out[j] = alpha * s + beta * v[j];
+			}
+		}
 	}
 }
 

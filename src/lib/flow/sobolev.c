@@ -14,11 +14,14 @@
 #include "ot/cost.h"
 #include "ot/ot_internal.h"
 
-#define MAX_CHUNKS 8 /* partial sums of the operator embeddings: fixed by n, never by the thread count */
+#define MAX_CHUNKS 8    /* partial sums of the operator embeddings: fixed by n, never by the thread count */
+#define CHUNK_ROWS 2048 /* rows of a chunk at least: rank-k updates long enough to run BLAS near its peak */
 
-/* cos and sin parts of the features of x: cf = sqrt(2/F) cos(W x + b), sf = sqrt(2/F) sin(W x + b), row
- * blocks on the threads. */
-static void features(const scuot_kern_rff *f, const double *x, int64_t n, double *cf, double *sf)
+/* Features of x: cf = sqrt(2/F) cos(W x + b), sf = sqrt(2/F) sin(W x + b), row blocks on the threads.  With
+ * masses w (else NULL) also, fused while the rows are in cache, the rows scaled by sqrt(w_i): rs of sf and rc
+ * of cf (rc may be NULL), and per block of FLOW_BLOCK rows sum_i w_i cf_i into mub (F per block). */
+static void features(const scuot_kern_rff *f, const double *x, int64_t n, const double *w, double *cf,
+                     double *sf, double *rs, double *rc, double *mub)
 {
 	int64_t F = f->D, d = f->d, nblk = (n + FLOW_BLOCK - 1) / FLOW_BLOCK;
 	double c = sqrt(2.0 / (double)F);
@@ -26,60 +29,69 @@ static void features(const scuot_kern_rff *f, const double *x, int64_t n, double
 #pragma omp parallel for schedule(dynamic, 1) if (nblk >= FLOW_PAR_BLOCKS)
 	for (int64_t b = 0; b < nblk; b++) {
 		int64_t i0 = b * FLOW_BLOCK, i1 = i0 + FLOW_BLOCK < n ? i0 + FLOW_BLOCK : n;
+		double *mb = w ? mub + b * F : NULL;
 		cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(i1 - i0), (int)F, (int)d, 1.0, x + i0 * d,
 		            (int)d, f->W, (int)d, 0.0, cf + i0 * F, (int)F);
+		if (mb)
+			memset(mb, 0, sizeof(double) * (size_t)F);
+		int far = 0;
 		for (int64_t i = i0; i < i1; i++) {
-			int big = 0;
-			for (int64_t k = 0; k < F; k++)
-				big |= fabs(cf[i * F + k] + f->b[k]) > 1e5;
-			if (!big) {
-				flow_sincos_row(cf + i * F, sf + i * F, f->b, F, c);
+			double *ci = cf + i * F, *si = sf + i * F, *ri = mb ? rs + i * F : NULL, *rci = rc ? rc + i * F : NULL;
+			double sw, big = mb ? flow_sincos_row_w(ci, si, ri, rci, mb, f->b, F, c, w[i])
+			                    : flow_sincos_row(ci, si, f->b, F, c);
+			if (!(big > 1e5))
 				continue;
-			}
+			far = 1, sw = mb ? sqrt(w[i]) : 0;
 			for (int64_t k = 0; k < F; k++) { /* far arguments: libm's full reduction */
-				double z = cf[i * F + k] + f->b[k];
-				cf[i * F + k] = c * cos(z), sf[i * F + k] = c * sin(z);
+				double z = cblas_ddot((int)d, x + i * d, 1, f->W + k * d, 1) + f->b[k];
+				ci[k] = c * cos(z), si[k] = c * sin(z);
+				if (ri)
+					ri[k] = sw * si[k];
+				if (rci)
+					rci[k] = sw * ci[k];
 			}
+		}
+		if (far && mb) { /* the block's embedding again from the corrected rows, in the same order */
+			memset(mb, 0, sizeof(double) * (size_t)F);
+			for (int64_t i = i0; i < i1; i++)
+				for (int64_t k = 0; k < F; k++)
+					mb[k] += w[i] * cf[i * F + k];
 		}
 	}
 	flow_blas_restore(nblas);
 }
 
 /* Work arrays of the critic and of its gradients, kept across the steps of a run (for the same n, F and
- * alpha != 0 or not): the partial sums, rows, the system, W W^T (computed once) and the embedding. */
+ * alpha != 0 or not): the chunks' partial sums, the system, W W^T (computed once), the embedding, -u o W. */
 typedef struct critic_ws {
-	double *part, *scr, *A, *ww, *mu, *t;
+	double *part, *A, *ww, *mu, *uw;
 } critic_ws;
 
 static void critic_ws_free(critic_ws *k)
 {
 	free(k->part);
-	free(k->scr);
 	free(k->A);
 	free(k->ww);
 	free(k->mu);
-	free(k->t);
+	free(k->uw);
 	memset(k, 0, sizeof *k);
 }
 
-/* The critic from features cf, sf of the particles (see scuot_flow_sobolev_critic); ws NULL: work arrays of
- * this call only. */
-static int critic_from_features(const scuot_kern_rff *f, const double *cf, const double *sf, int64_t n,
-                                const double *w, const double *mu_p, double alpha, double gamma, double lambda,
-                                double *u, double *mu_q, critic_ws *ws, scuot_err *e)
+/* The critic (see scuot_flow_sobolev_critic) from the scaled features rs (and rc when alpha != 0) and the
+ * block sums mub of features(); ws NULL: work arrays of this call only.  The rank-k updates run on chunks of
+ * rows fixed by n (sum_i w_i s_i s_i^T, and sum_i w_i phi_i phi_i^T, a task each), summed in chunk order. */
+static int critic_from_features(const scuot_kern_rff *f, const double *rs, const double *rc,
+                                const double *mub, int64_t n, const double *mu_p, double alpha, double gamma,
+                                double lambda, double *u, double *mu_q, critic_ws *ws, scuot_err *e)
 {
-	int64_t F = f->D, nblk = (n + FLOW_BLOCK - 1) / FLOW_BLOCK, nch, per;
+	int64_t F = f->D, nblk = (n + FLOW_BLOCK - 1) / FLOW_BLOCK, nch = (n + CHUNK_ROWS - 1) / CHUNK_ROWS, nk, nt;
 	critic_ws loc = { 0 }, *cw = ws ? ws : &loc;
-	double *part, *scr, *A, *ww, *mu;
-	int two = alpha != 0, nt = flow_max_threads(), nblas, ret = 0;
-	size_t pstride = (size_t)((two ? 2 : 1) * F * F + F);
-	nch = nblk < MAX_CHUNKS ? nblk : MAX_CHUNKS;
-	per = (nblk + nch - 1) / nch;
-	nch = (nblk + per - 1) / per;
+	double *part, *A, *ww, *mu;
+	int two = alpha != 0, nblas, ret = 0;
+	nch = nch < 1 ? 1 : nch > MAX_CHUNKS ? MAX_CHUNKS : nch;
+	nk = two ? 2 : 1, nt = nch * nk;
 	if (!cw->part) {
-		if (!(cw->part = scuot_alloc((size_t)nch, pstride * sizeof(double), 0, "critic partial sums", e)) ||
-		    !(cw->scr = scuot_alloc((size_t)(nt * per * FLOW_BLOCK), (size_t)F * sizeof(double), 0, "critic rows",
-		                            e)) ||
+		if (!(cw->part = scuot_alloc((size_t)nt, (size_t)(F * F) * sizeof(double), 0, "critic partial sums", e)) ||
 		    !(cw->A = scuot_alloc((size_t)(F * F), sizeof(double), 0, "critic system", e)) ||
 		    !(cw->ww = scuot_alloc((size_t)(F * F), sizeof(double), 0, "frequency products", e)) ||
 		    !(cw->mu = scuot_alloc((size_t)F, sizeof(double), 0, "embedding", e))) {
@@ -92,46 +104,32 @@ static int critic_from_features(const scuot_kern_rff *f, const double *cf, const
 		            f->W, (int)f->d, 0.0, cw->ww, (int)F);
 		flow_blas_restore(nblas);
 	}
-	part = cw->part, scr = cw->scr, A = cw->A, ww = cw->ww, mu = cw->mu;
-	memset(part, 0, (size_t)nch * pstride * sizeof(double));
-	memset(mu, 0, sizeof(double) * (size_t)F);
+	part = cw->part, A = cw->A, ww = cw->ww, mu = cw->mu;
 	nblas = flow_blas_serial();
-	/* per chunk: sum_i w_i s_i s_i^T, sum_i w_i phi_i phi_i^T (upper triangles), sum_i w_i phi_i */
-#pragma omp parallel for schedule(dynamic, 1) if (nblk >= FLOW_PAR_BLOCKS)
-	for (int64_t c = 0; c < nch; c++) { /* one dsyrk over the chunk's rows */
-		double *ms = part + (size_t)c * pstride, *mc = ms + F * F, *pm = two ? mc + F * F : mc;
-		double *r = scr + (size_t)flow_thread_num() * (size_t)(per * FLOW_BLOCK * F);
-		int64_t i0 = c * per * FLOW_BLOCK, i1 = i0 + per * FLOW_BLOCK < n ? i0 + per * FLOW_BLOCK : n;
-		for (int64_t i = i0; i < i1; i++) {
-			double sw = sqrt(w[i]);
-			for (int64_t k = 0; k < F; k++)
-				r[(i - i0) * F + k] = sw * sf[i * F + k], pm[k] += w[i] * cf[i * F + k];
-		}
-		cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)F, (int)(i1 - i0), 1.0, r, (int)F, 1.0, ms,
-		            (int)F);
-		if (two) {
-			for (int64_t i = i0; i < i1; i++) {
-				double sw = sqrt(w[i]);
-				for (int64_t k = 0; k < F; k++)
-					r[(i - i0) * F + k] = sw * cf[i * F + k];
-			}
-			cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)F, (int)(i1 - i0), 1.0, r, (int)F, 1.0, mc,
-			            (int)F);
-		}
-	}
-
-	memset(A, 0, sizeof(double) * (size_t)(F * F));
-	for (int64_t c = 0; c < nch; c++) {
-		const double *ms = part + (size_t)c * pstride, *mc = ms + F * F, *pm = two ? mc + F * F : mc;
-		for (int64_t k = 0; k < F; k++) {
-			mu[k] += pm[k];
-			for (int64_t l = k; l < F; l++)
-				A[k * F + l] += ms[k * F + l] * ww[k * F + l] + (two ? alpha * mc[k * F + l] : 0);
-		}
+	/* task t: chunk t / nk, the sines (t % nk == 0) or the cosines; upper triangles */
+#pragma omp parallel for schedule(dynamic, 1) if (nt > 1 && n >= FLOW_PAR_BLOCKS * FLOW_BLOCK)
+	for (int64_t t = 0; t < nt; t++) {
+		int64_t c = t / nk, i0 = c * n / nch, i1 = (c + 1) * n / nch;
+		const double *r = t % nk ? rc : rs;
+		cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)F, (int)(i1 - i0), 1.0, r + i0 * F, (int)F, 0.0,
+		            part + t * F * F, (int)F);
 	}
 	for (int64_t k = 0; k < F; k++) {
-		for (int64_t l = k; l < F; l++)
-			A[k * F + l] -= alpha * gamma * mu[k] * mu[l];
+		double s = 0;
+		for (int64_t b = 0; b < nblk; b++)
+			s += mub[b * F + k];
+		mu[k] = s;
+	}
+	for (int64_t k = 0; k < F; k++) { /* F^2 / 2 entries: not worth the threads' fork and join */
+		for (int64_t l = k; l < F; l++) {
+			double ss = 0, cc = 0;
+			for (int64_t t = 0; t < nt; t += nk)
+				ss += part[t * F * F + k * F + l];
+			if (two)
+				for (int64_t t = 1; t < nt; t += nk)
+					cc += part[t * F * F + k * F + l];
+			A[k * F + l] = ss * ww[k * F + l] + (two ? alpha * cc - alpha * gamma * mu[k] * mu[l] : 0);
+		}
 		A[k * F + k] += lambda;
 		u[k] = mu_p[k] - mu[k];
 	}
@@ -150,41 +148,38 @@ done:
 	return ret;
 }
 
-/* Critic values and gradients from the features (see scuot_flow_rff_eval); ws as critic_from_features. */
+/* Critic values and gradients from the features (see scuot_flow_rff_eval): val (may be NULL) <- cf u and
+ * out (may be NULL) <- beta out + eps J u with J u = -sf (u o W), one dgemm per row block (no scaled copy of
+ * sf); ws as critic_from_features. */
 static int eval_from_features(const scuot_kern_rff *f, const double *u, const double *cf, const double *sf,
-                              int64_t n, double *val, double *grad, critic_ws *ws, scuot_err *e)
+                              int64_t n, double *val, double *out, double eps, double beta, critic_ws *ws,
+                              scuot_err *e)
 {
 	int64_t F = f->D, d = f->d, nblk = (n + FLOW_BLOCK - 1) / FLOW_BLOCK;
-	double *t = ws ? ws->t : NULL;
+	double *uw = ws ? ws->uw : NULL;
 	int nblas;
-	if (grad && !t && !(t = scuot_alloc((size_t)flow_max_threads() * FLOW_BLOCK, (size_t)F * sizeof(double), 0,
-	                                    "critic gradient rows", e)))
+	if (out && !uw && !(uw = scuot_alloc((size_t)F, (size_t)d * sizeof(double), 0, "critic frequencies", e)))
 		return e->code;
 	if (ws)
-		ws->t = t;
+		ws->uw = uw;
+	if (out)
+		for (int64_t k = 0; k < F; k++)
+			for (int64_t a = 0; a < d; a++)
+				uw[k * d + a] = -u[k] * f->W[k * d + a];
 	nblas = flow_blas_serial();
 #pragma omp parallel for schedule(dynamic, 1) if (nblk >= FLOW_PAR_BLOCKS)
 	for (int64_t b = 0; b < nblk; b++) {
 		int64_t i0 = b * FLOW_BLOCK, i1 = i0 + FLOW_BLOCK < n ? i0 + FLOW_BLOCK : n;
 		if (val)
-			for (int64_t i = i0; i < i1; i++) {
-				double s = 0;
-				for (int64_t k = 0; k < F; k++)
-					s += u[k] * cf[i * F + k];
-				val[i] = s;
-			}
-		if (grad) { /* J(x_i) u = -sum_k u_k s_ik W_k */
-			double *r = t + (size_t)flow_thread_num() * FLOW_BLOCK * F;
-			for (int64_t i = i0; i < i1; i++)
-				for (int64_t k = 0; k < F; k++)
-					r[(i - i0) * F + k] = -u[k] * sf[i * F + k];
-			cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)(i1 - i0), (int)d, (int)F, 1.0, r,
-			            (int)F, f->W, (int)d, 0.0, grad + i0 * d, (int)d);
-		}
+			cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)(i1 - i0), (int)F, 1.0, cf + i0 * F, (int)F, u, 1, 0.0,
+			            val + i0, 1);
+		if (out)
+			cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)(i1 - i0), (int)d, (int)F, eps,
+			            sf + i0 * F, (int)F, uw, (int)d, beta, out + i0 * d, (int)d);
 	}
 	flow_blas_restore(nblas);
 	if (!ws)
-		free(t);
+		free(uw);
 	return 0;
 }
 
@@ -192,17 +187,25 @@ int scuot_flow_sobolev_critic(const scuot_kern_rff *f, const double *x, int64_t 
                               const double *mu_p, double alpha, double gamma, double lambda, double *u,
                               double *mu_q, scuot_err *e)
 {
-	double *cf = NULL, *sf = NULL;
+	int64_t F = f->D, nblk = (n + FLOW_BLOCK - 1) / FLOW_BLOCK;
+	double *cf = NULL, *sf = NULL, *rs = NULL, *rc = NULL, *mub = NULL;
 	int ret;
-	if (!(cf = scuot_alloc((size_t)n, (size_t)f->D * sizeof(double), 0, "features", e)) ||
-	    !(sf = scuot_alloc((size_t)n, (size_t)f->D * sizeof(double), 0, "features", e))) {
-		free(cf);
-		return e->code;
+	if (!(cf = scuot_alloc((size_t)n, (size_t)F * sizeof(double), 0, "features", e)) ||
+	    !(sf = scuot_alloc((size_t)n, (size_t)F * sizeof(double), 0, "features", e)) ||
+	    !(rs = scuot_alloc((size_t)n, (size_t)F * sizeof(double), 0, "weighted features", e)) ||
+	    (alpha != 0 && !(rc = scuot_alloc((size_t)n, (size_t)F * sizeof(double), 0, "weighted features", e))) ||
+	    !(mub = scuot_alloc((size_t)nblk, (size_t)F * sizeof(double), 0, "embedding blocks", e))) {
+		ret = e->code;
+		goto done;
 	}
-	features(f, x, n, cf, sf);
-	ret = critic_from_features(f, cf, sf, n, w, mu_p, alpha, gamma, lambda, u, mu_q, NULL, e);
+	features(f, x, n, w, cf, sf, rs, rc, mub);
+	ret = critic_from_features(f, rs, rc, mub, n, mu_p, alpha, gamma, lambda, u, mu_q, NULL, e);
+done:
 	free(cf);
 	free(sf);
+	free(rs);
+	free(rc);
+	free(mub);
 	return ret;
 }
 
@@ -216,8 +219,8 @@ int scuot_flow_rff_eval(const scuot_kern_rff *f, const double *u, const double *
 		free(cf);
 		return e->code;
 	}
-	features(f, x, n, cf, sf);
-	ret = eval_from_features(f, u, cf, sf, n, val, grad, NULL, e);
+	features(f, x, n, NULL, cf, sf, NULL, NULL, NULL);
+	ret = eval_from_features(f, u, cf, sf, n, val, grad, 1.0, 0.0, NULL, e);
 	free(cf);
 	free(sf);
 	return ret;
@@ -260,7 +263,7 @@ static int run_sobolev(const scuot_ot_param *t, int np, const scuot_ot_problem *
 	flow_state s;
 	scuot_kern_rff *f = NULL;
 	critic_ws ws = { 0 };
-	double *cf = NULL, *sf = NULL, *u = NULL, *mu_p = NULL, *val = NULL, *grad = NULL;
+	double *cf = NULL, *sf = NULL, *rs = NULL, *rc = NULL, *mub = NULL, *u = NULL, *mu_p = NULL, *val = NULL;
 	double sigma = flow_par(t, np, par, "sigma"), lambda = flow_par(t, np, par, "lambda");
 	double eps = flow_par(t, np, par, "step");
 	int64_t F = (int64_t)flow_par(t, np, par, "features"), steps = (int64_t)flow_par(t, np, par, "steps");
@@ -281,10 +284,13 @@ static int run_sobolev(const scuot_ot_param *t, int np, const scuot_ot_problem *
 	}
 	if (!(cf = scuot_alloc((size_t)n, (size_t)F * sizeof(double), 0, "features", e)) ||
 	    !(sf = scuot_alloc((size_t)n, (size_t)F * sizeof(double), 0, "features", e)) ||
+	    !(rs = scuot_alloc((size_t)n, (size_t)F * sizeof(double), 0, "weighted features", e)) ||
+	    (alpha != 0 && !(rc = scuot_alloc((size_t)n, (size_t)F * sizeof(double), 0, "weighted features", e))) ||
+	    !(mub = scuot_alloc((size_t)((n + FLOW_BLOCK - 1) / FLOW_BLOCK), (size_t)F * sizeof(double), 0,
+	                        "embedding blocks", e)) ||
 	    !(u = scuot_alloc((size_t)F, sizeof(double), 0, "critic", e)) ||
 	    !(mu_p = scuot_alloc((size_t)F, sizeof(double), 0, "target embedding", e)) ||
-	    !(val = scuot_alloc((size_t)n, sizeof(double), 0, "critic values", e)) ||
-	    !(grad = scuot_alloc((size_t)(n * d), sizeof(double), 0, "critic gradients", e))) {
+	    !(val = scuot_alloc((size_t)n, sizeof(double), 0, "critic values", e))) {
 		ret = e->code;
 		goto done;
 	}
@@ -301,12 +307,11 @@ static int run_sobolev(const scuot_ot_param *t, int np, const scuot_ot_problem *
 	if ((ret = flow_exact_mmd(&s, p, sigma, &d0, &d1, e)) || (ret = flow_record(&s, r, 0, d0, d1, e)))
 		goto done;
 	for (int64_t it = 1; it <= steps; it++) {
-		features(f, s.x, n, cf, sf);
-		if ((ret = critic_from_features(f, cf, sf, n, s.w, mu_p, alpha, gamma, lambda, u, NULL, &ws, e)) ||
-		    (ret = eval_from_features(f, u, cf, sf, n, usd ? val : NULL, grad, &ws, e)))
+		/* the critic of the particles, then x <- x + eps grad u(x) in place (the features hold the old x) */
+		features(f, s.x, n, s.w, cf, sf, rs, rc, mub);
+		if ((ret = critic_from_features(f, rs, rc, mub, n, mu_p, alpha, gamma, lambda, u, NULL, &ws, e)) ||
+		    (ret = eval_from_features(f, u, cf, sf, n, usd ? val : NULL, s.x, eps, 1.0, &ws, e)))
 			goto done;
-		for (int64_t k = 0; k < n * d; k++)
-			s.x[k] += eps * grad[k];
 		if (usd) {
 			double mbar = 0, tot = 0;
 			for (int64_t i = 0; i < n; i++)
@@ -333,10 +338,12 @@ done:
 	scuot_kern_rff_free(f);
 	free(cf);
 	free(sf);
+	free(rs);
+	free(rc);
+	free(mub);
 	free(u);
 	free(mu_p);
 	free(val);
-	free(grad);
 	return ret;
 }
 

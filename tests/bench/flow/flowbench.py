@@ -15,6 +15,7 @@ implementations compute the same numbers.  'equal' is the largest difference of 
 import argparse
 import ctypes
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -73,19 +74,21 @@ METHODS = {  # name: (scuot method, options, parameters of the NumPy step)
 
 
 # ---- the C side ----
-def run_c(method, opts, steps):
+def run_c(method, opts, steps, quiet=True):
+    """(seconds, positions, masses, QP iterations in all or None) of a run of steps steps."""
     out = os.path.join(TMP, "r.h5")
-    cmd = [os.path.join(A.bindir, "scuot-transport"), "-q", "--seed", str(SEED), "--method", method, "--from", "0",
+    cmd = [os.path.join(A.bindir, "scuot-transport")] + (["-q"] if quiet else []) + ["--seed", str(SEED), "--method", method, "--from", "0",
            "--to", "1", "--sigma", repr(SIGMA), "--steps", str(steps), "--record", "1000000000"] + opts.split()
     if A.threads:
         cmd += ["--threads", str(A.threads)]
-    subprocess.run(cmd + [inp, "-o", out], check=True)
+    pr = subprocess.run(cmd + [inp, "-o", out], check=True, stderr=subprocess.PIPE, universal_newlines=True)
+    qp = re.search(r"(\d+) QP iterations in all", pr.stderr)
     with h5py.File(out, "r") as f:
         sec = float(f["diagnostics/seconds"][()])
         last = str(max(int(k) for k in f["snapshots"].keys()))
         x, w = f["snapshots"][last]["x"][()], f["snapshots"][last]["w"][()]
     os.remove(out)
-    return sec, x, w
+    return sec, x, w, int(qp.group(1)) if qp else None
 
 
 # ---- the random features of libscuot (same draw as the C methods: seed, stream 0x5d) ----
@@ -216,6 +219,7 @@ def make_step(xp, name, par):
     z_y = y
     kyy = float(bt @ (kmat(xp, y, y) @ bt)) if name == "ift" and par.get("exact") else 0.0
     st["pv"] = xp.ones(n) / np.sqrt(n)
+    st["qp"] = 0
 
     def step(s):
         x, ww = s["x"], s["w"]
@@ -271,6 +275,7 @@ def make_step(xp, name, par):
                     yv, hy = bn + beta * (bn - bb), hbn + beta * (hbn - hb)
                     bb, hb, tt = bn, hbn, tn
                     res = kkt(bb, hb - cvec)
+                s["qp"] += it
                 ww = bb
             else:
                 L = (1 + 1 / eta) * lmax
@@ -287,20 +292,22 @@ def time_py(xp, name, par):
         t = time.time()
         step(st)
         best = min(best, time.time() - t)
-    return best, xp.out(st["x"]), xp.out(st["w"])
+    return best, xp.out(st["x"]), xp.out(st["w"]), st.get("qp")
 
 
 def main():
-    rows = []
+    rows, qps = [], []
     if TH is not None:
         torch.set_num_threads(A.threads or os.cpu_count())
     for label, (meth, opts, par) in METHODS.items():
         if A.methods and label not in A.methods.split(","):
             continue
-        tn, xn, wn = time_py(NP, label.split()[0], par)
+        tn, xn, wn, qpn = time_py(NP, label.split()[0], par)
         # C: enough steps for about 6 s of NumPy work, so that the step time dominates the run's noise
         kc = max(K, min(200, int(6.0 / tn)))
-        _, xc, wc = run_c(meth, opts, 1 + K)
+        _, xc, wc, qpc = run_c(meth, opts, 1 + K, quiet=False)
+        if par.get("exact"):
+            qps.append("%s: C %d, NumPy %d" % (label, qpc, qpn))
         s1 = min(run_c(meth, opts, 1)[0] for _ in range(A.repeats))
         s2 = min(run_c(meth, opts, 1 + kc)[0] for _ in range(A.repeats))
         tc = (s2 - s1) / kc
@@ -308,11 +315,12 @@ def main():
         dw = np.abs(wc - wn).max() / np.abs(wn).max()
         tt = None
         if TH is not None:
-            tt, xt, _ = time_py(TH, label.split()[0], par)
+            tt, xt, _, _ = time_py(TH, label.split()[0], par)
             dxt = np.abs(xt - xn).max() / np.abs(xn).max()
         rows.append((label, tc, tn, tt, dx, dw, dxt if tt else None))
-        print("%-16s C %.4f s  NumPy %.4f s  (x%.1f)  torch %s  |dx| %.1e |dw| %.1e" %
-              (label, tc, tn, tn / tc, "%.4f s" % tt if tt else "-", dx, dw), flush=True)
+        print("%-16s C %.4f s  NumPy %.4f s  (x%.1f)  torch %s  |dx| %.1e |dw| %.1e%s" %
+              (label, tc, tn, tn / tc, "%.4f s" % tt if tt else "-", dx, dw,
+               "  QP iterations C %d NumPy %d" % (qpc, qpn) if par.get("exact") else ""), flush=True)
     load = os.getloadavg()
     with open(A.out, "w") as f:
         f.write("# Particle flows: time per descent step\n\n")
@@ -336,11 +344,18 @@ def main():
                 "mmdflow and wfrflow are kernel sums over n x (n + m) pairs (NumPy and torch form the full "
                 "matrices, C works in strips of 256 x 2048).\n\nWhere C gains: the Gaussian tiles and the random features use "
                 "vectorised exp and sin/cos (AVX-512 / AVX2 clones, within 2 ulp of libm) and never form the "
-                "n x (n + m) matrices; the critic system is a symmetric rank-k update (half the flops of NumPy's "
-                "product); ift's dense kernel is filled as an upper triangle and applied by dsymv.  Where it "
-                "cannot: ift's exact MMD step is dominated by the QP's products with the n x n kernel (64 MB "
-                "read per iteration, single-threaded for thread-count-independent results), which is memory "
-                "bound in both implementations.\n" % (1 + K))
+                "n x (n + m) matrices; the critic system is a symmetric rank-k update on fixed chunks of rows (half "
+                "the flops of NumPy's product), the features are scaled by sqrt(w) while in cache and the "
+                "advection is one product into x; ift's dense kernel is filled as an upper triangle and applied by "
+                "a symmetric product that reads it once (64 MB an iteration against NumPy's 128 MB), block rows on "
+                "the threads with partial vectors summed in a fixed order (the same bits for any thread count).  "
+                "Where it cannot: the critic's rank-k update(s) (n F^2 flops each) and ift's QP products run near "
+                "the machine's flop and memory bounds in C (on the 2-core machine of the first tables: about 75% "
+                "of 97 GFLOP/s, about 30 of 35 GB/s).  The NumPy critic is written as (sf w).T @ sf, a "
+                "general product; with q = sqrt(w) sf, q.T @ q would let NumPy use a rank-k update as well.\n" % (1 + K))
+        if qps:
+            f.write("\nQP iterations in all over the %d steps (the same stopping rule and warm start on both "
+                    "sides): %s.\n" % (1 + K, "; ".join(qps)))
 
 
 try:
