@@ -11,6 +11,7 @@
 #endif
 
 #include "core/mat.h"
+#include "core/vexp_internal.h"
 #include "flow/flow.h"
 #include "flow/flow_internal.h"
 #include "kern/kern.h"
@@ -50,37 +51,6 @@ int flow_thread_num(void)
 #endif
 }
 
-/* exp(t) for t <= 0, vectorisable (no calls, no branches): t = k ln 2 + r with |r| <= ln 2 / 2 (Cody & Waite
- * reduction with fdlibm's split of ln 2), exp(r) by its Taylor polynomial of degree 13 (truncation below
- * 1e-17 relative), 2^k assembled in the exponent bits; within 2 ulp of exp, and 0 below -708 (where exp is
- * below 1e-307 or subnormal).  Inside a `#pragma omp simd` loop it runs 4 or 8 lanes at a time. */
-static inline __attribute__((always_inline)) double exp_neg(double t)
-{
-	const double log2e = 1.44269504088896338700e+00, ln2hi = 6.93147180369123816490e-01,
-	             ln2lo = 1.90821492927058770002e-10, shift = 0x1.8p52;
-	double tc = t < -708 ? -708 : t, sh = tc * log2e + shift, kd = sh - shift, r, p, sc;
-	int64_t bits;
-	r = (tc - kd * ln2hi) - kd * ln2lo;
-	p = 1.0 / 6227020800.0;
-	p = p * r + 1.0 / 479001600.0;
-	p = p * r + 1.0 / 39916800.0;
-	p = p * r + 1.0 / 3628800.0;
-	p = p * r + 1.0 / 362880.0;
-	p = p * r + 1.0 / 40320.0;
-	p = p * r + 1.0 / 5040.0;
-	p = p * r + 1.0 / 720.0;
-	p = p * r + 1.0 / 120.0;
-	p = p * r + 1.0 / 24.0;
-	p = p * r + 1.0 / 6.0;
-	p = p * r + 0.5;
-	p = p * r + 1.0;
-	p = p * r + 1.0;
-	memcpy(&bits, &sh, sizeof bits); /* the low bits of sh hold k + 2^51 */
-	bits = (bits - ((int64_t)0x4338 << 48) + 1023) << 52;
-	memcpy(&sc, &bits, sizeof sc);
-	return t < -708 ? 0.0 : p * sc;
-}
-
 /* One row of a tile: t[j] <- k = exp(-max(qi + zz[j] + t[j], 0) g) (t holds -2 q_i . z_j), returns
  * sum_j v[j] k.  Compiled for AVX-512, AVX2 + FMA and the baseline, chosen at load time. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__has_attribute)
@@ -94,7 +64,7 @@ double flow_tile_row(double *t, const double *zz, const double *v, int64_t nj, d
 #pragma omp simd reduction(+ : acc)
 	for (int64_t j = 0; j < nj; j++) {
 		double s = qi + zz[j] + t[j];
-		double k = exp_neg(-(s > 0 ? s : 0) * g);
+		double k = scuot_vexp_neg(-(s > 0 ? s : 0) * g);
 		t[j] = k;
 		acc += v[j] * k;
 	}

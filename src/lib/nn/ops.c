@@ -15,6 +15,7 @@
 /* elementwise loops over more entries than this run on the OpenMP threads */
 #define PAR_MIN 32768
 
+/* for (i = 0; i < N; i++), N a variable of that name in scope (the pragma's text cannot take a macro argument) */
 #define EACH(N) _Pragma("omp parallel for simd schedule(static) if ((N) > PAR_MIN)") \
 	for (int64_t i = 0; i < (N); i++)
 

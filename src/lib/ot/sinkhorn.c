@@ -26,7 +26,7 @@
  *   block order, so results do not depend on the thread count.
  * - K~ is stored as double or float when the memory budget allows, else rebuilt from dgemm cost rows and
  *   exp in blocks of CHUNK rows every iteration (the same blocks and expressions, so both modes agree);
- *   exp is a vectorised polynomial within 2 ulp of libm's (sk_exp).
+ *   exp is a vectorised polynomial within 2 ulp of libm's (scuot_vexp, core/vexp_internal.h).
  * - kernel entries below the smallest normal number of their type are stored as 0 (subnormals are slow and
  *   carry nothing: rows are kept at largest entry >= e^-LIM).
  * - the final pass of the last solve writes a dense coupling itself, into the kernel's memory. */
@@ -46,6 +46,7 @@
 #include "core/mat.h"
 #include "core/progress.h"
 #include "core/threads.h"
+#include "core/vexp_internal.h"
 #include "ot/cost.h"
 #include "ot/ot_internal.h"
 #include "ot/sinkhorn.h"
@@ -202,43 +203,6 @@ typedef float v4f __attribute__((vector_size(16)));
 FUSED_ROW4(fused4_d, double, load_d)
 FUSED_ROW4(fused4_f, float, load_f)
 
-/* exp(t), vectorisable (no calls, no branches): the function exp_neg of flow/kernel.c (Cody & Waite reduction
- * t = k ln 2 + r with fdlibm's split of ln 2, Taylor polynomial of degree 13 on |r| <= ln 2 / 2, 2^k built in
- * the exponent bits; within 2 ulp of libm's exp), extended to t > 0 (+inf above 709) and to the subnormal
- * results of t in [-746, -708] (2^k applied in two factors there; 0 below), NaN for NaN.  Inside a
- * `#pragma omp simd` loop of a HOT_CLONES function it runs 4 lanes at a time. */
-static inline __attribute__((always_inline)) double sk_exp(double t)
-{
-	const double log2e = 1.44269504088896338700e+00, ln2hi = 6.93147180369123816490e-01,
-	             ln2lo = 1.90821492927058770002e-10, shift = 0x1.8p52;
-	double tc = t < -746 ? -746 : t;
-	tc = tc > 709 ? 709 : tc;
-	double sh = tc * log2e + shift, kd = sh - shift, r, p, sc, sc2;
-	int64_t bits, k2 = t < -700 ? -64 : 0;
-	r = (tc - kd * ln2hi) - kd * ln2lo;
-	p = 1.0 / 6227020800.0;
-	p = p * r + 1.0 / 479001600.0;
-	p = p * r + 1.0 / 39916800.0;
-	p = p * r + 1.0 / 3628800.0;
-	p = p * r + 1.0 / 362880.0;
-	p = p * r + 1.0 / 40320.0;
-	p = p * r + 1.0 / 5040.0;
-	p = p * r + 1.0 / 720.0;
-	p = p * r + 1.0 / 120.0;
-	p = p * r + 1.0 / 24.0;
-	p = p * r + 1.0 / 6.0;
-	p = p * r + 0.5;
-	p = p * r + 1.0;
-	p = p * r + 1.0;
-	union { double d; int64_t i; } w = { .d = sh }, w2; /* the low bits of sh hold k + 2^51 */
-	bits = w.i - ((int64_t)0x4338 << 48);
-	w.i = (bits - k2 + 1023) << 52, w2.i = (k2 + 1023) << 52;
-	sc = w.d, sc2 = w2.d;
-	p = p * sc * sc2;
-	p = t > 709 ? INFINITY : p;
-	return t < -746 ? 0.0 : p;
-}
-
 /* The largest exponent (fi + g_j - c_j) / eps of a row (a product with ieps = 1 / eps, as everywhere). */
 static EXP_LOOPS double row_max(const double *restrict c, const double *restrict g, double fi, double ieps,
                                  int64_t m)
@@ -268,13 +232,13 @@ static EXP_LOOPS void row_kernel(const double *c, const double *restrict g, doub
 	if (kd) {
 #pragma omp simd
 		for (int64_t j = 0; j < m; j++) {
-			double kx = sk_exp((fi + g[j] - c[j]) * ieps);
+			double kx = scuot_vexp((fi + g[j] - c[j]) * ieps);
 			kd[j] = kx < DBL_MIN ? 0 : kx;
 		}
 	} else if (kf) {
 #pragma omp simd
 		for (int64_t j = 0; j < m; j++) {
-			double kx = sk_exp((fi + g[j] - c[j]) * ieps);
+			double kx = scuot_vexp((fi + g[j] - c[j]) * ieps);
 			kf[j] = kx < FLT_MIN ? 0 : (float)kx;
 		}
 	}
@@ -290,7 +254,7 @@ static EXP_LOOPS double row_final(const double *restrict c, const double *restri
 #pragma omp simd reduction(+ : rs, t)
 		for (int64_t j = 0; j < m; j++) {
 			int fin = c[j] < INFINITY;
-			double p = sk_exp((Fi + G[j] - c[j]) * ieps);
+			double p = scuot_vexp((Fi + G[j] - c[j]) * ieps);
 			p = fin ? p : 0;
 			rs += p, ac[j] += p, t += fin ? p * c[j] : 0;
 			out[j] = p;
@@ -299,7 +263,7 @@ static EXP_LOOPS double row_final(const double *restrict c, const double *restri
 #pragma omp simd reduction(+ : rs, t)
 		for (int64_t j = 0; j < m; j++) {
 			int fin = c[j] < INFINITY;
-			double p = sk_exp((Fi + G[j] - c[j]) * ieps);
+			double p = scuot_vexp((Fi + G[j] - c[j]) * ieps);
 			p = fin ? p : 0;
 			rs += p, ac[j] += p, t += fin ? p * c[j] : 0;
 		}
