@@ -26,5 +26,6 @@ tests_bench_neural_critic_bench_LDADD = libscuot_all.la $(HDF5_LIBS)
 EXTRA_DIST += tests/bench/neural/critic.sh tests/bench/neural/critic_torch.py
 TESTS += tests/cli/lodo_neural.sh tests/cli/uotgan.sh
 EXTRA_DIST += tests/cli/lodo_neural.sh tests/cli/uotgan.sh tests/bench/neural/papers.py
-# Benchmarks (not tests): sh tests/bench/neural/critic.sh, sh tests/bench/neural/uotgan_bench.sh
-EXTRA_DIST += tests/bench/neural/uotgan_bench.sh tests/bench/neural/uotgan_bench.py
+# Benchmarks and reports (not tests): sh tests/bench/neural/run.sh, tests/bench/neural/papers.py, lodo.py
+EXTRA_DIST += tests/bench/neural/uotgan_bench.sh tests/bench/neural/uotgan_bench.py tests/bench/neural/run.sh \
+	tests/bench/neural/lodo.py

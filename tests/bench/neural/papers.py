@@ -109,7 +109,7 @@ def experiment(name, title, x, y, md):
         ax.scatter(xs[:, 0], xs[:, 1], s=30 * ws / ws.mean() * 0.3, color=COLOURS[m], alpha=0.6)
         ax.set_title("%s after %d steps" % (m, STEPS))
         ax.set_aspect("equal")
-        rows.append("| %s | %.4f | %.4f | %.1f |" % (m, curve[0], curve[-1], sec))
+        rows.append("| %s | %.4f | %.4f | %.3g |" % (m, curve[0], curve[-1], ws.max() / ws.min()))
     axes[0].set_xlabel("descent step")
     axes[0].set_yscale("log")
     axes[0].legend()
@@ -117,7 +117,8 @@ def experiment(name, title, x, y, md):
     fig.tight_layout()
     fig.savefig(os.path.join(OUT, name + ".svg"))
     plt.close(fig)
-    md += ["## %s" % title, "", "| method | MMD at start | MMD after %d steps | seconds |" % STEPS, "|---|---:|---:|---:|"]
+    md += ["## %s" % title, "", "| method | MMD at start | MMD after %d steps | largest / smallest particle mass |" % STEPS,
+           "|---|---:|---:|---:|"]
     md += rows + ["", "![](%s.svg)" % name, ""]
 
 
