@@ -350,7 +350,7 @@ def main():
                 "a symmetric product that reads it once (64 MB an iteration against NumPy's 128 MB), block rows on "
                 "the threads with partial vectors summed in a fixed order (the same bits for any thread count).  "
                 "Where it cannot: the critic's rank-k update(s) (n F^2 flops each) and ift's QP products run near "
-                "the machine's flop and memory bounds in C (on the 2-core machine of the first tables: about 75% "
+                "the machine's flop and memory bounds in C (on the 2-core machine of the first tables: about 75%% "
                 "of 97 GFLOP/s, about 30 of 35 GB/s).  The NumPy critic is written as (sf w).T @ sf, a "
                 "general product; with q = sqrt(w) sf, q.T @ q would let NumPy use a rank-k update as well.\n" % (1 + K))
         if qps:
