@@ -71,6 +71,8 @@ def main():
 
     def ms(v):
         v = np.asarray(v, float)
+        if np.all(np.isnan(v)):
+            return "- (all factors 1)"
         return "%.3f" % v[0] if len(v) == 1 else "%.3f ± %.3f" % (np.nanmean(v), np.nanstd(v))
 
     lines = ["# Leave-one-day-out on the example: every method", "",
