@@ -209,3 +209,94 @@ Test(swfr, ode_system_converges_at_fourth_order_and_keeps_the_mass)
 	free(x), free(w0);
 	swfr_free(s);
 }
+
+/* weighted Gaussian MMD^2 (bandwidth sig) between (x, wx) and (y, wy), d = 1, weights normalised */
+static double mmd2(const double *x, const double *wx, int64_t n, const double *y, int64_t m, double sig)
+{
+	double sxx = 0, syy = 0, sxy = 0, wn = 0;
+	for (int64_t i = 0; i < n; i++)
+		wn += wx ? wx[i] : 1;
+	for (int64_t i = 0; i < n; i++)
+		for (int64_t j = 0; j < n; j++)
+			sxx += (wx ? wx[i] * wx[j] : 1) * exp(-(x[i] - x[j]) * (x[i] - x[j]) / (2 * sig * sig));
+	for (int64_t i = 0; i < m; i++)
+		for (int64_t j = 0; j < m; j++)
+			syy += exp(-(y[i] - y[j]) * (y[i] - y[j]) / (2 * sig * sig));
+	for (int64_t i = 0; i < n; i++)
+		for (int64_t j = 0; j < m; j++)
+			sxy += (wx ? wx[i] : 1) * exp(-(x[i] - y[j]) * (x[i] - y[j]) / (2 * sig * sig));
+	return sxx / (wn * wn) + syy / ((double)m * m) - 2 * sxy / (wn * (double)m);
+}
+
+static void draw_rho0(gsl_rng *r, int64_t n, double *x)
+{
+	for (int64_t i = 0; i < n; i++)
+		x[i] = (gsl_rng_uniform(r) < 1.0 / 3 ? -3 : 3) + gsl_ran_gaussian(r, 1);
+}
+
+typedef struct {
+	double jswfr, wsd, mmd_fwd, mmd_inv, mmd_fwd0;
+} oned_out;
+
+/* Sec. 6.1 on a reduced budget: rho0 = (1/3) N(-3, 1) + (2/3) N(3, 1) -> rho1 = N(0, 1) */
+static oned_out oned(double alpha, int64_t iters)
+{
+	int64_t n = 160, d = 1;
+	scuot_err e = { 0 };
+	gsl_rng *r = scuot_rng_new(21, 0, &e);
+	double *x = malloc(sizeof(double) * (size_t)n), *y = malloc(sizeof(double) * (size_t)n);
+	double *xt = malloc(sizeof(double) * (size_t)n), *yt = malloc(sizeof(double) * (size_t)n);
+	double *zs = malloc(sizeof(double) * (size_t)(9 * n)), *ws = malloc(sizeof(double) * (size_t)(9 * n));
+	draw_rho0(r, n, x);
+	draw_rho0(r, n, xt);
+	for (int64_t i = 0; i < n; i++)
+		y[i] = gsl_ran_gaussian(r, 1), yt[i] = gsl_ran_gaussian(r, 1);
+	swfr_opts o;
+	swfr_opts_init(&o);
+	o.alpha = alpha;
+	o.batch = o.tbatch = n;
+	o.lr = 0.02;
+	swfr *s = NULL;
+	cr_assert_eq(swfr_new(&s, &o, d, &e), 0, "%s", e.msg);
+	swfr_target tg = { swfr_logp_gauss, swfr_sample_gauss, &d, NULL, NULL, 0 };
+	swfr_costs c;
+	oned_out out;
+	out.mmd_fwd0 = mmd2(x, NULL, n, yt, n, 1);
+	cr_assert_eq(swfr_train(s, x, NULL, n, &tg, iters, NULL, &c, &e), 0, "%s", e.msg);
+	cr_assert_eq(swfr_forward(s, x, NULL, n, zs, ws, NULL, &c, &e), 0, "%s", e.msg);
+	out.jswfr = c.swfr;
+	out.wsd = 0;
+	for (int64_t i = 0; i < n; i++)
+		out.wsd += (ws[8 * n + i] - 1) * (ws[8 * n + i] - 1) / (double)n;
+	out.wsd = sqrt(out.wsd);
+	out.mmd_fwd = mmd2(zs + 8 * n, ws + 8 * n, n, yt, n, 1);
+	cr_assert_eq(swfr_inverse(s, y, NULL, n, zs, ws, NULL, &e), 0, "%s", e.msg);
+	out.mmd_inv = mmd2(zs, ws, n, xt, n, 1); /* entry 0: time 0 */
+	fprintf(stderr, "swfr 1-D, alpha %g, %lld iterations: J_SWFR %.4f, sd of w(x,1) %.4f, MMD^2 forward %.5f "
+	        "(untrained %.5f), inverse %.5f\n", alpha, (long long)iters, out.jswfr, out.wsd, out.mmd_fwd,
+	        out.mmd_fwd0, out.mmd_inv);
+	gsl_rng_free(r);
+	free(x), free(y), free(xt), free(yt), free(zs), free(ws);
+	swfr_free(s);
+	return out;
+}
+
+Test(swfr, one_d_gaussian_mixture_to_normal, .timeout = 120)
+{
+	/* the Wasserstein limit (alpha large): J_SWFR near W2^2 / 2 = 2.707 (OT-Flow's transport cost, the
+	 * paper's 2.71, computed from the quantile functions); alpha = 1 and 10 below it, more weight change */
+	oned_out w = oned(1e4, 120), a10 = oned(10, 120), a1 = oned(1, 120);
+	const oned_out *all[3] = { &w, &a10, &a1 };
+	for (int k = 0; k < 3; k++) {
+		/* the untrained MMD^2 between rho0 and rho1 is 0.68: thresholds at 2% and 10% of it */
+		cr_assert(all[k]->mmd_fwd < 0.015 && all[k]->mmd_fwd < 0.1 * all[k]->mmd_fwd0, "forward MMD^2 %.5f "
+		          "(untrained %.5f), expected < 0.015", all[k]->mmd_fwd, all[k]->mmd_fwd0);
+		cr_assert(all[k]->mmd_inv < 0.07, "inverse MMD^2 %.5f, expected < 0.07", all[k]->mmd_inv);
+	}
+	cr_assert(w.jswfr > 2.2 && w.jswfr < 3.0, "J_SWFR in the Wasserstein limit %.4f, expected near 2.71",
+	          w.jswfr);
+	cr_assert(a1.jswfr < 2.71 && a1.jswfr < a10.jswfr && a10.jswfr < w.jswfr, "J_SWFR by alpha: 1: %.4f, "
+	          "10: %.4f, 1e4: %.4f; expected increasing, below 2.71 at alpha = 1", a1.jswfr, a10.jswfr, w.jswfr);
+	cr_assert(a1.wsd > a10.wsd && a10.wsd > w.wsd, "sd of the final weights by alpha: 1: %.4f, 10: %.4f, 1e4: "
+	          "%.4f; expected decreasing", a1.wsd, a10.wsd, w.wsd);
+}

@@ -12,6 +12,9 @@
 #include "core/mat.h"
 #include "core/rng.h"
 #include "neural/swfr_internal.h"
+#include "ot/cost.h"
+#include "ot/ot.h"
+#include "ot/ot_internal.h"
 
 #define LOG2PI 1.8378770664093454836
 
@@ -40,9 +43,11 @@ int swfr_net_init(swfr_net *net, scuot_nn_model *mod, int64_t d, int64_t m, int6
 	unif(net->b0, 1 / sqrt((double)(d + 1)), rng);
 	unif(net->K1, 1 / sqrt((double)m), rng);
 	unif(net->b1, 1 / sqrt((double)m), rng);
-	unif(net->A, sqrt(6.0 / (double)(r + d + 1)), rng); /* Xavier uniform */
+	/* departure from OT-Flow (A Xavier-uniform, w ones): A at 0.1 Xavier and w at 0.1, so that the first flows
+	 * stay near the identity and the weight equation, stiff as |Phi - Phi-bar| / alpha, is not */
+	unif(net->A, 0.1 * sqrt(6.0 / (double)(r + d + 1)), rng);
 	for (int64_t i = 0; i < m; i++)
-		net->w->v[i] = 1;
+		net->w->v[i] = 0.1;
 	return 0;
 }
 
@@ -431,11 +436,13 @@ int swfr_train(swfr *s, const double *x, const double *w0, int64_t n, const swfr
 		if ((ret = swfr_rk4(g, NSTATE, bt, 1, 0, s->o.steps, ode_rhs, &c, NULL, NULL, e)))
 			return ret;
 		scuot_nn_node *hat = scuot_nn_scale(g, bt[SQ], -1); /* int_0^1 Phi-hat dt */
-		/* J_KL = 1/n sum_i w0_i [-l_i - log rho1(z_i) + P_i / alpha] - int Phi-hat / alpha */
+		/* J_KL = 1/n sum_i w0_i [-l_i - log rho1(z_i) - P_i / alpha] + int Phi-hat / alpha: the signs of the
+		 * alpha terms as in (4.3)-(4.4) (log rho-tilde = log rho1(z) + l + int (Phi - Phi-hat) / alpha); the
+		 * display of J_KL in Sec. 4.4 has them the other way round, which rewards the weights for drifting */
 		scuot_nn_node *lp = tg->logp(g, st[SZ], tg->ctx);
 		scuot_nn_node *kl = scuot_nn_add(g, scuot_nn_scale(g, scuot_nn_add(g, st[SL], lp), -1),
-		                                 scuot_nn_scale(g, st[SP], ia));
-		kl = scuot_nn_sub(g, scuot_nn_scale(g, scuot_nn_sum(g, scuot_nn_mul(g, wb, kl)), 1 / (double)k),
+		                                 scuot_nn_scale(g, st[SP], -ia));
+		kl = scuot_nn_add(g, scuot_nn_scale(g, scuot_nn_sum(g, scuot_nn_mul(g, wb, kl)), 1 / (double)k),
 		                  scuot_nn_scale(g, hat, ia));
 		scuot_nn_node *js = scuot_nn_scale(g, scuot_nn_sum(g, st[SS]), 0.5 / (double)k);
 		scuot_nn_node *jr = scuot_nn_scale(g, scuot_nn_sum(g, st[SR]), 1 / (double)k);
@@ -528,3 +535,194 @@ int swfr_inverse(swfr *s, const double *y, const double *wy, int64_t n, double *
 		memcpy(l, st[SL]->v, sizeof(double) * (size_t)n);
 	return 0;
 }
+
+/* ---- the transport method ---- */
+
+static const scuot_ot_param swfr_params[] = {
+	{ "alpha", SCUOT_PARAM_REAL, 1, 1e-6, 1e12, "source coefficient alpha of the spherical WFR metric (large: "
+	  "the Wasserstein limit, pure transport)" },
+	{ "width", SCUOT_PARAM_INT, 32, 1, 4096, "potential: width m of the two-layer ResNet" },
+	{ "rank", SCUOT_PARAM_INT, 0, 0, 4096, "potential: rows r of A in s^T A^T A s / 2 (0: d)" },
+	{ "gamma1", SCUOT_PARAM_REAL, 0.01, 0, 1e6, "weight of J_SWFR (the squared distance) in the cost" },
+	{ "gamma2", SCUOT_PARAM_REAL, 0.01, 0, 1e6, "weight of the velocity-weight regulariser J_R" },
+	{ "rk-steps", SCUOT_PARAM_INT, 8, 1, 4096, "RK4 steps on [0, 1] (a snapshot after each)" },
+	{ "iters", SCUOT_PARAM_INT, 500, 1, 1e9, "Adam iterations" },
+	{ "batch", SCUOT_PARAM_INT, 512, 0, 1e9, "source cells per iteration (0: all)" },
+	{ "tbatch", SCUOT_PARAM_INT, 512, 0, 1e9, "target cells per iteration for Phi-hat (4.11) (0: all)" },
+	{ "lr", SCUOT_PARAM_REAL, 0.01, 1e-12, 10, "Adam learning rate" },
+	{ "gmm-max", SCUOT_PARAM_INT, 8, 1, 256, "target log density: Gaussian mixture by EM, at most this many "
+	  "components (BIC chooses)" },
+	{ "gmm-full", SCUOT_PARAM_FLAG, 1, 0, 1, "full covariances of the mixture (0: diagonal)" },
+	{ "whiten", SCUOT_PARAM_FLAG, 1, 0, 1, "work in coordinates minus the pooled mean over one pooled standard "
+	  "deviation (distances, alpha and J_SWFR in those units)" },
+};
+
+#define NPAR ((int)(sizeof swfr_params / sizeof swfr_params[0]))
+
+static double par_of(const double *par, const char *name)
+{
+	for (int k = 0; k < NPAR; k++)
+		if (!strcmp(swfr_params[k].name, name))
+			return par[k];
+	return NAN;
+}
+
+/* Algorithm 1 between two days: rho0 = the source cells with masses a, log rho1 from a Gaussian mixture fitted
+ * to the target cells (masses b) by EM with BIC, the draws of rho1 for Phi-hat the target cells themselves.
+ * Snapshots at t = k / steps hold z(x, t) and masses a w(x, t) / w(x, 0) (total mass sum a, spherical WFR
+ * conserves it); the scaling factor is w(x, 1) / w(x, 0); the objective is J_SWFR of the trained flow over all
+ * source cells, the estimate of the squared spherical WFR distance (Sec. 6.1). */
+static int run_swfr(const scuot_ot_problem *p, const double *par, scuot_ot_result *r, scuot_err *e)
+{
+	int64_t n = p->n, m = p->m, d = p->d;
+	double *xw = NULL, *yw = NULL, *zs = NULL, *ws = NULL, *curve = NULL, *bic = NULL, mu_s = 0;
+	double *mean = NULL, *scale = NULL;
+	swfr *s = NULL;
+	scuot_gmm *gm = NULL;
+	swfr_opts o;
+	scuot_gmm_opts go;
+	swfr_costs c;
+	int ret;
+	swfr_opts_init(&o);
+	o.alpha = par_of(par, "alpha");
+	o.width = (int64_t)par_of(par, "width");
+	o.rank = (int64_t)par_of(par, "rank");
+	o.gamma1 = par_of(par, "gamma1");
+	o.gamma2 = par_of(par, "gamma2");
+	o.steps = (int)par_of(par, "rk-steps");
+	o.iters = (int64_t)par_of(par, "iters");
+	o.batch = (int64_t)par_of(par, "batch");
+	o.tbatch = (int64_t)par_of(par, "tbatch");
+	o.lr = par_of(par, "lr");
+	o.seed = p->seed;
+	scuot_gmm_opts_init(&go);
+	go.kmax = (int)par_of(par, "gmm-max");
+	go.full = par_of(par, "gmm-full") != 0;
+	go.seed = p->seed;
+	int whiten = par_of(par, "whiten") != 0;
+	if (!(xw = scuot_alloc((size_t)(n * d), sizeof(double), 0, "whitened source", e)) ||
+	    !(yw = scuot_alloc((size_t)(m * d), sizeof(double), 0, "whitened target", e)) ||
+	    !(mean = scuot_alloc((size_t)d, sizeof(double), 1, "whitening", e)) ||
+	    !(scale = scuot_alloc(1, sizeof(double), 0, "whitening", e)) ||
+	    !(zs = scuot_alloc((size_t)(o.steps + 1) * (size_t)(n * d), sizeof(double), 0, "trajectories", e)) ||
+	    !(ws = scuot_alloc((size_t)(o.steps + 1) * (size_t)n, sizeof(double), 0, "weights", e)) ||
+	    !(curve = scuot_alloc((size_t)o.iters, sizeof(double), 0, "cost curve", e)) ||
+	    !(bic = scuot_alloc((size_t)go.kmax, sizeof(double), 0, "BIC values", e))) {
+		ret = e->code;
+		goto done;
+	}
+	/* whitening: pooled mean, one pooled standard deviation */
+	scale[0] = 1;
+	if (whiten) {
+		double v = 0;
+		for (int64_t q = 0; q < d; q++) {
+			double s1 = 0;
+			for (int64_t i = 0; i < n; i++)
+				s1 += p->x[i * d + q];
+			for (int64_t j = 0; j < m; j++)
+				s1 += p->y[j * d + q];
+			mean[q] = s1 / (double)(n + m);
+			for (int64_t i = 0; i < n; i++)
+				v += (p->x[i * d + q] - mean[q]) * (p->x[i * d + q] - mean[q]);
+			for (int64_t j = 0; j < m; j++)
+				v += (p->y[j * d + q] - mean[q]) * (p->y[j * d + q] - mean[q]);
+		}
+		v /= (double)(n + m) * (double)d;
+		scale[0] = v > 0 ? sqrt(v) : 1;
+	}
+	for (int64_t i = 0; i < n * d; i++)
+		xw[i] = (p->x[i] - mean[i % d]) / scale[0];
+	for (int64_t j = 0; j < m * d; j++)
+		yw[j] = (p->y[j] - mean[j % d]) / scale[0];
+	if ((ret = scuot_gmm_fit_bic(&gm, yw, p->b, m, d, &go, bic, e))) {
+		scuot_err_prefix(e, "swfr: the target's log density: ");
+		goto done;
+	}
+	scuot_log_info("swfr: target density a %s-covariance Gaussian mixture of %d components (BIC %.6g)",
+	               go.full ? "full" : "diagonal", gm->k, gm->bic);
+	if ((ret = swfr_new(&s, &o, d, e)))
+		goto done;
+	scuot_log_info("swfr: %lld cells -> %lld cells in %lld dimensions, alpha %g, potential width %lld "
+	               "(%lld parameters), %d RK4 steps, %lld iterations", (long long)n, (long long)m, (long long)d,
+	               o.alpha, (long long)o.width, (long long)scuot_nn_model_count(swfr_model(s)), o.steps,
+	               (long long)o.iters);
+	swfr_target tg = { swfr_logp_gmm, NULL, gm, yw, p->b, m };
+	if ((ret = swfr_train(s, xw, p->a, n, &tg, o.iters, curve, &c, e)))
+		goto done;
+	scuot_log_info("swfr: last iteration J %.6g (J_KL %.6g, J_SWFR %.6g, J_R %.6g)", c.J, c.kl, c.swfr, c.reg);
+	if ((ret = swfr_forward(s, xw, p->a, n, zs, ws, NULL, &c, e)))
+		goto done;
+	/* snapshots, scaling factors, curve */
+	double asum = 0;
+	for (int64_t i = 0; i < n; i++)
+		asum += p->a[i];
+	if (!(r->snap = calloc((size_t)(o.steps + 1), sizeof(*r->snap)))) {
+		ret = scuot_err_set(e, SCUOT_ENOMEM, "out of memory for %d snapshots", o.steps + 1);
+		goto done;
+	}
+	for (int k = 0; k <= o.steps; k++) {
+		scuot_ot_snapshot *sn = &r->snap[k];
+		sn->s = (double)k / o.steps;
+		sn->np = n;
+		if (!(sn->x = scuot_alloc((size_t)(n * d), sizeof(double), 0, "snapshot", e)) ||
+		    !(sn->w = scuot_alloc((size_t)n, sizeof(double), 0, "snapshot masses", e)) ||
+		    !(sn->ancestor = scuot_alloc((size_t)n, sizeof(int64_t), 0, "snapshot ancestors", e))) {
+			ret = e->code;
+			goto done;
+		}
+		r->n_snap = k + 1;
+		const double *zk = zs + (size_t)k * (size_t)(n * d), *wk = ws + (size_t)k * (size_t)n;
+		for (int64_t i = 0; i < n * d; i++)
+			sn->x[i] = mean[i % d] + scale[0] * zk[i];
+		for (int64_t i = 0; i < n; i++)
+			sn->w[i] = wk[i] * asum / (double)n, sn->ancestor[i] = i;
+	}
+	if (!(r->scaling = scuot_alloc((size_t)n, sizeof(double), 0, "scaling factors", e)) ||
+	    !(r->row_sum = scuot_alloc((size_t)n, sizeof(double), 0, "row sums", e))) {
+		ret = e->code;
+		goto done;
+	}
+	for (int64_t i = 0; i < n; i++) {
+		r->scaling[i] = ws[(size_t)o.steps * (size_t)n + (size_t)i] / ws[i];
+		r->row_sum[i] = p->a[i] * r->scaling[i];
+		mu_s += r->scaling[i] / (double)n;
+	}
+	r->curve = curve, r->n_curve = (int)o.iters;
+	curve = NULL;
+	snprintf(r->curve_name, sizeof r->curve_name, "J");
+	r->iterations = o.iters, r->converged = 1;
+	r->objective = c.swfr;
+	scuot_log_info("swfr: J_SWFR (squared spherical WFR distance, whitened units) %.6g, J_R %.6g; scaling "
+	               "factors w(x,1)/w(x,0) of mean %.4g", c.swfr, c.reg, mu_s);
+	/* the model */
+	const scuot_nn_model *mod = swfr_model(s);
+	for (int k = 0; k < mod->n; k++)
+		if ((ret = scuot_ot_result_add_array(r, mod->t[k]->name, mod->t[k]->r, mod->t[k]->c, mod->t[k]->v, e)))
+			goto done;
+	if ((ret = scuot_ot_result_add_array(r, "whiten.mean", 1, d, mean, e)) ||
+	    (ret = scuot_ot_result_add_array(r, "whiten.scale", 1, 1, scale, e)) ||
+	    (ret = scuot_ot_result_add_array(r, "gmm.pi", 1, gm->k, gm->pi, e)) ||
+	    (ret = scuot_ot_result_add_array(r, "gmm.mu", gm->k, d, gm->mu, e)) ||
+	    (ret = scuot_ot_result_add_array(r, "gmm.cov", gm->k, gm->full ? d * d : d, gm->cov, e)))
+		goto done;
+done:
+	free(xw);
+	free(yw);
+	free(zs);
+	free(ws);
+	free(curve);
+	free(bic);
+	free(mean);
+	free(scale);
+	swfr_free(s);
+	scuot_gmm_free(gm);
+	return ret;
+}
+
+const scuot_ot_method scuot_method_swfr = {
+	"swfr", "particle flow, neural",
+	"learned spherical-WFR geodesic: an OT-Flow potential trained so that particles (dz/dt = -grad Phi) and "
+	"weights (dw/dt = -(Phi - mean Phi) w / alpha) carry the source to a Gaussian-mixture fit of the target",
+	"Jing, Li, Liu, Zhou, learning geodesics under spherical WFR (Sec. 4, Alg. 1); Onken et al. 2021 (OT-Flow)",
+	NPAR, swfr_params, SCUOT_COST_SQEUCLIDEAN, run_swfr, NULL
+};

@@ -8,3 +8,5 @@ tests_unit_test_swfr_SOURCES = tests/unit/test_swfr.c
 tests_unit_test_swfr_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_swfr_LDADD = $(UNIT_LIBS)
 endif
+TESTS += tests/cli/swfr.sh
+EXTRA_DIST += tests/cli/swfr.sh

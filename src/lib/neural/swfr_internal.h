@@ -17,7 +17,7 @@
  *   Phi(s) = w^T N(s) + 1/2 s^T A^T A s + b^T s + c,
  *   N(s) = u0 + act(K1 u0 + b1),  u0 = act(K0 s + b0),  act = log cosh (act' = tanh, act'' = 1 - tanh^2).
  * Tensors (PyTorch's nn.Linear layout): K0 m x (d+1), b0 1 x m, K1 m x m, b1 1 x m, w 1 x m, A r x (d+1),
- * b 1 x (d+1), c 1 x 1.  Initialised as OT-Flow: K, b0, b1 as nn.Linear, A Xavier-uniform, w ones, b, c 0. */
+ * b 1 x (d+1), c 1 x 1.  Initialised as OT-Flow (K, b0, b1 as nn.Linear, b, c 0) but A at 0.1 Xavier-uniform and w at 0.1 (OT-Flow: Xavier and ones) so the first flows are near the identity. */
 typedef struct swfr_net {
 	int64_t d, m, r;
 	scuot_nn_tensor *K0, *b0, *K1, *b1, *w, *A, *b, *c;

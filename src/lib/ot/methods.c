@@ -17,6 +17,7 @@ static const scuot_ot_method *const table[] = {
 	&scuot_method_nsd,
 	&scuot_method_nusd,
 	&scuot_method_nusd_bd,
+	&scuot_method_swfr,
 	NULL
 };
 

@@ -19,5 +19,6 @@ extern const scuot_ot_method scuot_method_wfrflow;
 extern const scuot_ot_method scuot_method_nsd;
 extern const scuot_ot_method scuot_method_nusd;
 extern const scuot_ot_method scuot_method_nusd_bd;
+extern const scuot_ot_method scuot_method_swfr;
 
 #endif
