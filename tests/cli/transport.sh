@@ -19,7 +19,7 @@ done
 grep -q -- '--epsilon X .*\[0.05\]' "$WORK/stdout" && grep -q -- '--max-memory SIZE' "$WORK/stdout" &&
 	ok "help shows parameters with defaults" || not_ok "help shows parameters with defaults"
 run_expect "list methods" 0 "" - "$T" --list-methods
-[ "$(cut -f1 "$WORK/stdout" | tr '\n' ' ')" = "emd sinkhorn uot wfr ksd kusd ift mmdflow wfrflow nsd nusd nusd-bd uotgan uot-dual " ] && ok "method list" ||
+[ "$(cut -f1 "$WORK/stdout" | tr '\n' ' ')" = "emd sinkhorn uot wfr ksd kusd ift mmdflow wfrflow nsd nusd nusd-bd uotgan uot-dual swfr " ] && ok "method list" ||
 	not_ok "method list" "$(cat "$WORK/stdout")"
 run_expect "no method" 2 "no method given" "$O.h5" "$T" --from 0 --to 1 "$PCA" -o "$O.h5"
 run_expect "unknown method" 2 "--method: no method 'gan'" "$O.h5" "$T" --method gan --from 0 --to 1 "$PCA" -o "$O.h5"

@@ -24,7 +24,7 @@ libs="$hdf5_libs -lcsv -lz -lgsl -llapacke -lopenblas -lm"
 # the library, instrumented (every module the readers can reach)
 objs=""
 for src in "$top"/src/lib/core/*.c "$top"/src/lib/io/*.c "$top"/src/lib/ot/*.c "$top"/src/lib/kern/*.c \
-	"$top"/src/lib/flow/*.c "$top"/src/lib/nn/*.c "$top"/src/lib/neural/*.c; do
+	"$top"/src/lib/flow/*.c "$top"/src/lib/nn/*.c "$top"/src/lib/neural/*.c "$top"/src/lib/dens/*.c; do
 	o="$WORK/obj/$(basename "$(dirname "$src")")_$(basename "$src" .c).o"
 	if [ ! -f "$o" ] || [ "$src" -nt "$o" ]; then
 		$CC $cflags -c "$src" -o "$o"

@@ -19,6 +19,7 @@ static const scuot_ot_method *const table[] = {
 	&scuot_method_nusd_bd,
 	&scuot_method_uotgan,
 	&scuot_method_uotdual,
+	&scuot_method_swfr,
 	NULL
 };
 

@@ -21,5 +21,6 @@ extern const scuot_ot_method scuot_method_nusd;
 extern const scuot_ot_method scuot_method_nusd_bd;
 extern const scuot_ot_method scuot_method_uotgan;
 extern const scuot_ot_method scuot_method_uotdual;
+extern const scuot_ot_method scuot_method_swfr;
 
 #endif
