@@ -12,7 +12,7 @@ updates=${UPDATES:-30}
 make -C "$build" tests/bench/neural/critic_bench >/dev/null
 B=$build/tests/bench/neural/critic_bench
 export OMP_NUM_THREADS=$threads OPENBLAS_NUM_THREADS=$threads
-out=$src/reports/bench/neural-critic.md
+out=${OUT:-$src/reports/bench/neural-critic.md}
 tmp=$out.tmp
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 best() { # the fastest of three runs of a command printing "seconds ..."

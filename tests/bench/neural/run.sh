@@ -6,9 +6,12 @@ set -e
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../../.." && pwd)
 build=$(cd "${1:-.}" && pwd)
-th=${THREADS:-2}
-THREADS=$th sh "$here/critic.sh" "$build" >/dev/null
-(cd "$build" && top_srcdir=$src sh "$here/uotgan_bench.sh" "$th" "${UOTGAN_ITERS:-300}" >/dev/null)
+ths=${THREADS:-2 1}
+for th in $ths; do
+	OUT=$src/reports/bench/neural-critic-$th.md THREADS=$th sh "$here/critic.sh" "$build" >/dev/null
+	(cd "$build" && OUT=$src/reports/bench/neural-uotgan-$th.md top_srcdir=$src \
+		sh "$here/uotgan_bench.sh" "$th" "${UOTGAN_ITERS:-300}" >/dev/null)
+done
 {
 	echo "# Neural methods: scuot against PyTorch on the CPU"
 	echo
@@ -16,10 +19,22 @@ THREADS=$th sh "$here/critic.sh" "$build" >/dev/null
 		"OpenBLAS $(dpkg-query -W -f '${Version}' libopenblas0-pthread 2>/dev/null || echo '?')," \
 		"PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)')." \
 		"Measured on this machine: dgemm about 97 GFLOP/s (2 threads). Written by tests/bench/neural/run.sh" \
-		"($(date -u +%Y-%m-%d)) from the two sections below."
+		"($(date -u +%Y-%m-%d)) from the sections below, at 2 threads and at 1 thread."
 	echo
-	cat "$src/reports/bench/neural-critic.md"
+	echo "Read both: on this 2-core machine PyTorch's 2-thread runs can be slower than its 1-thread runs (its" \
+		"OpenMP threads and BLAS threads contend for the cores, as scuot's did until its elementwise loops left" \
+		"the threads to BLAS), so the same-thread-count ratio at 2 threads flatters scuot; compare each side's" \
+		"best time as well. PyTorch float32 is its default precision, shown for information: scuot computes in" \
+		"float64."
 	echo
-	sed 's/^# /## /' "$src/reports/bench/neural-uotgan.md"
+	for th in $ths; do
+		echo "# $th thread(s)"
+		echo
+		sed 's/^## /### /' "$src/reports/bench/neural-critic-$th.md"
+		echo
+		sed 's/^# /### /' "$src/reports/bench/neural-uotgan-$th.md"
+		echo
+		rm -f "$src/reports/bench/neural-critic-$th.md" "$src/reports/bench/neural-uotgan-$th.md"
+	done
 } >"$src/reports/bench/neural.md"
 cat "$src/reports/bench/neural.md"
