@@ -28,7 +28,7 @@ done
 		"float64."
 	echo
 	for th in $ths; do
-		echo "# $th thread(s)"
+		echo "## $th thread(s)"
 		echo
 		sed 's/^## /### /' "$src/reports/bench/neural-critic-$th.md"
 		echo
