@@ -49,6 +49,22 @@ run_expect() {
 	[ -n "${VERBOSE:-}" ] && [ -s "$WORK/stderr" ] && tail -1 "$WORK/stderr" | sed "s/^/    /"
 }
 
+# beats_in_emd SCORES METHOD BASELINE...: one check per baseline that METHOD's normalised EMD (scuot-score's TSV:
+# prediction in column 1, metric in 3, normalised in 6) is below the baseline's.
+beats_in_emd() {
+	scores=$1 m=$2
+	shift 2
+	for b in "$@"; do
+		r=$(awk -F'\t' -v m="$m" -v b="$b" '$3 == "emd" && $1 == m { x = $6 } $3 == "emd" && $1 == b { y = $6 }
+			END { if (x == "" || y == "") print "missing"
+			      else if (x + 0 < y + 0) print "ok " x " < " y; else print "no " x " >= " y }' "$scores")
+		case $r in
+		ok*) ok "$m beats $b in normalised EMD (${r#ok })" ;;
+		*) not_ok "$m beats $b in normalised EMD: $r" "$(cat "$scores")" ;;
+		esac
+	done
+}
+
 finish() {
 	echo "$pass passed, $fail failed"
 	[ "$fail" = 0 ]

@@ -19,14 +19,6 @@ run_expect "score day 4" 0 "" "$WORK/scores.tsv" "$BIN/scuot-score" --truth "$WO
 [ -n "${VERBOSE:-}" ] && column -t "$WORK/scores.tsv"
 # normalised EMD of each method against each trivial baseline
 for m in uot wfr; do
-	for b in source target union independent; do
-		r=$(awk -F'\t' -v m=$m -v b=$b '$3 == "emd" && $1 == m { x = $6 } $3 == "emd" && $1 == b { y = $6 }
-			END { if (x == "" || y == "") print "missing"; else if (x + 0 < y + 0) print "ok " x " < " y; else print "no " x " >= " y }' \
-			"$WORK/scores.tsv")
-		case $r in
-		ok*) ok "$m beats $b in normalised EMD (${r#ok })" ;;
-		*) not_ok "$m beats $b in normalised EMD: $r" "$(cat "$WORK/scores.tsv")" ;;
-		esac
-	done
+	beats_in_emd "$WORK/scores.tsv" $m source target union independent
 done
 finish

@@ -46,13 +46,5 @@ else not_ok "results" "$(cat "$WORK/py.out")"; fi
 run_expect "score day 4" 0 "" "$WORK/scores.tsv" "$BIN/scuot-score" --truth "$WORK/pca.h5ad" \
 	--from 2 --at 4 --to 6 --metrics emd,mmd_rff "$WORK/swfr.h5ad" "$WORK/uot.h5ad" -o "$WORK/scores.tsv"
 [ -n "${VERBOSE:-}" ] && column -t "$WORK/scores.tsv"
-for b in source target; do
-	r=$(awk -F'\t' -v b=$b '$3 == "emd" && $1 == "swfr" { x = $6 } $3 == "emd" && $1 == b { y = $6 }
-		END { if (x == "" || y == "") print "missing"
-		      else if (x + 0 < y + 0) print "ok " x " < " y; else print "no " x " >= " y }' "$WORK/scores.tsv")
-	case $r in
-	ok*) ok "swfr beats $b in normalised EMD (${r#ok })" ;;
-	*) not_ok "swfr beats $b in normalised EMD: $r" "$(cat "$WORK/scores.tsv")" ;;
-	esac
-done
+beats_in_emd "$WORK/scores.tsv" swfr source target
 finish

@@ -62,13 +62,5 @@ run_expect "score day 4" 0 "" "$WORK/scores.tsv" "$BIN/scuot-score" --truth "$WO
 	--from 2 --at 4 --to 6 --metrics emd,mmd_rff "$WORK/uotgan.h5ad" "$WORK/dual.h5ad" "$WORK/dual_map.h5ad" \
 	-o "$WORK/scores.tsv"
 [ -n "${VERBOSE:-}" ] && column -t "$WORK/scores.tsv"
-for b in source target; do
-	r=$(awk -F'\t' -v b=$b '$3 == "emd" && $1 == "uotgan" { x = $6 } $3 == "emd" && $1 == b { y = $6 }
-		END { if (x == "" || y == "") print "missing"
-		      else if (x + 0 < y + 0) print "ok " x " < " y; else print "no " x " >= " y }' "$WORK/scores.tsv")
-	case $r in
-	ok*) ok "uotgan beats $b in normalised EMD at day 4 (${r#ok })" ;;
-	*) not_ok "uotgan beats $b in normalised EMD at day 4: $r" "$(cat "$WORK/scores.tsv")" ;;
-	esac
-done
+beats_in_emd "$WORK/scores.tsv" uotgan source target
 finish

@@ -111,6 +111,22 @@ void nn_fail(scuot_nn_graph *g, int code, const char *what)
 		scuot_err_set(&g->err, code, "neural network graph: %s", what);
 }
 
+/* Room for one more node on the tape: 0, or -1 with the error recorded. */
+static int tape_room(scuot_nn_graph *g)
+{
+	if (g->n < g->cap)
+		return 0;
+	int64_t cap = g->cap ? 2 * g->cap : 256;
+	scuot_nn_node **nn = realloc(g->nodes, sizeof(*nn) * (size_t)cap);
+	if (!nn) {
+		nn_fail(g, SCUOT_ENOMEM, "out of memory for the tape");
+		return -1;
+	}
+	g->nodes = nn;
+	g->cap = cap;
+	return 0;
+}
+
 scuot_nn_node *nn_node(scuot_nn_graph *g, int op, int64_t r, int64_t c, scuot_nn_node *a, scuot_nn_node *b)
 {
 	if (g->err.code)
@@ -119,16 +135,8 @@ scuot_nn_node *nn_node(scuot_nn_graph *g, int op, int64_t r, int64_t c, scuot_nn
 		nn_fail(g, SCUOT_EINTERNAL, "a node of an empty or oversized shape");
 		return NULL;
 	}
-	if (g->n == g->cap) {
-		int64_t cap = g->cap ? 2 * g->cap : 256;
-		scuot_nn_node **nn = realloc(g->nodes, sizeof(*nn) * (size_t)cap);
-		if (!nn) {
-			nn_fail(g, SCUOT_ENOMEM, "out of memory for the tape");
-			return NULL;
-		}
-		g->nodes = nn;
-		g->cap = cap;
-	}
+	if (tape_room(g) < 0)
+		return NULL;
 	scuot_nn_node *x = arena_get(g, sizeof(*x));
 	double *v = x && (uint64_t)r * (uint64_t)c < (SIZE_MAX >> 4) ?
 	            arena_get(g, sizeof(double) * (size_t)r * (size_t)c) : NULL;
@@ -183,16 +191,8 @@ scuot_nn_node *scuot_nn_param(scuot_nn_graph *g, scuot_nn_tensor *t)
 	if (t->leaf && t->leaf_graph == g && t->leaf_epoch == g->epoch)
 		return t->leaf;
 	/* a leaf reads the tensor in place: a node with no value memory of its own */
-	if (g->n == g->cap) {
-		int64_t cap = g->cap ? 2 * g->cap : 256;
-		scuot_nn_node **nn = realloc(g->nodes, sizeof(*nn) * (size_t)cap);
-		if (!nn) {
-			nn_fail(g, SCUOT_ENOMEM, "out of memory for the tape");
-			return NULL;
-		}
-		g->nodes = nn;
-		g->cap = cap;
-	}
+	if (tape_room(g) < 0)
+		return NULL;
 	scuot_nn_node *x = arena_get(g, sizeof(*x));
 	if (!x) {
 		nn_fail(g, SCUOT_ENOMEM, "out of memory for the tape");
