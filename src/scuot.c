@@ -18,6 +18,7 @@ static const struct stage {
 	{ "Preprocessing", "pca", "principal components, global or fitted on chosen days (local PCA)" },
 	{ "Transport", "transport", "link two days with a transport method (--list-methods) into a result file" },
 	{ "Transport", "interpolate", "predicted population at a day between the two of a result" },
+	{ "Transport", "uotgen", "UOT-gen: weighted samples from a learned spherical-WFR flow; online updates" },
 	{ "Evaluation", "score", "MMD and EMD of predicted populations to held-out cells, beside baselines" },
 	{ "Evaluation", "rank", "scaling factors per source cell, method comparison, growth genes" },
 	{ "Evaluation", "report", "one self-contained HTML report: scores, figures, growth genes" },

@@ -2,9 +2,10 @@
 # (uotgan), dual SGD with neural potentials and the barycentric map (uot-dual) and learned spherical-WFR
 # geodesics (swfr), registered in the transport method table; their tests and benchmarks.
 libscuot_all_la_SOURCES += src/lib/neural/usd.c src/lib/neural/uotgan.c src/lib/neural/uotdual.c \
-	src/lib/neural/neural_internal.h src/lib/neural/swfr.c src/lib/neural/swfr_internal.h
+	src/lib/neural/neural_internal.h src/lib/neural/swfr.c src/lib/neural/swfr_internal.h \
+	src/lib/neural/uotgen.c
 scuotneuraldir = $(includedir)/scuot/neural
-scuotneural_HEADERS = src/lib/neural/neural.h
+scuotneural_HEADERS = src/lib/neural/neural.h src/lib/neural/uotgen.h
 
 if HAVE_CRITERION
 check_PROGRAMS += tests/unit/test_neural
@@ -22,6 +23,11 @@ TESTS += tests/unit/test_swfr
 tests_unit_test_swfr_SOURCES = tests/unit/test_swfr.c
 tests_unit_test_swfr_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_swfr_LDADD = $(UNIT_LIBS)
+check_PROGRAMS += tests/unit/test_uotgen
+TESTS += tests/unit/test_uotgen
+tests_unit_test_uotgen_SOURCES = tests/unit/test_uotgen.c
+tests_unit_test_uotgen_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_uotgen_LDADD = $(UNIT_LIBS)
 endif
 
 # Benchmark driver against PyTorch, built on request by tests/bench/neural/critic.sh (not a test).
@@ -29,8 +35,9 @@ EXTRA_PROGRAMS += tests/bench/neural/critic_bench
 tests_bench_neural_critic_bench_SOURCES = tests/bench/neural/critic_bench.c
 tests_bench_neural_critic_bench_LDADD = libscuot_all.la $(HDF5_LIBS)
 EXTRA_DIST += tests/bench/neural/critic.sh tests/bench/neural/critic_torch.py
-TESTS += tests/cli/lodo_neural.sh tests/cli/uotgan.sh tests/cli/swfr.sh
-EXTRA_DIST += tests/cli/lodo_neural.sh tests/cli/uotgan.sh tests/cli/swfr.sh tests/bench/neural/papers.py
+TESTS += tests/cli/lodo_neural.sh tests/cli/uotgan.sh tests/cli/swfr.sh tests/cli/uotgen_bayes.sh
+EXTRA_DIST += tests/cli/lodo_neural.sh tests/cli/uotgan.sh tests/cli/swfr.sh tests/bench/neural/papers.py \
+	tests/cli/uotgen_bayes.sh tests/cli/bernoulli.py
 # Benchmarks and reports (not tests): sh tests/bench/neural/run.sh, tests/bench/neural/papers.py, lodo.py
 EXTRA_DIST += tests/bench/neural/uotgan_bench.sh tests/bench/neural/uotgan_bench.py tests/bench/neural/run.sh \
 	tests/bench/neural/lodo.py

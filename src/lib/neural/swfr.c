@@ -536,6 +536,74 @@ int swfr_inverse(swfr *s, const double *y, const double *wy, int64_t n, double *
 	return 0;
 }
 
+int swfr_generate(swfr *s, const double *y, const double *wy, int64_t n, int64_t chunk, double *x, double *w,
+                  scuot_err *e)
+{
+	scuot_nn_graph *g = s->g;
+	int64_t d = s->d, C = chunk > 0 ? chunk : 1024;
+	double h = -1.0 / s->o.steps, *p = NULL, lmax = -INFINITY, tot = 0;
+	int ret = 0;
+	if (C > n)
+		C = n;
+	if (!(p = scuot_alloc((size_t)C, sizeof(double), 0, "generated weights", e)))
+		return e->code;
+	ode_ctx oc = { &s->net, 1 / s->o.alpha, NULL };
+	for (int64_t i0 = 0; i0 < n; i0 += C) {
+		int64_t k = n - i0 < C ? n - i0 : C;
+		double *z = x + i0 * d;
+		memcpy(z, y + i0 * d, sizeof(double) * (size_t)(k * d));
+		memset(p, 0, sizeof(double) * (size_t)k);
+		for (int st = 0; st < s->o.steps; st++) {
+			scuot_nn_node *y1[NSTATE] = { 0 };
+			scuot_nn_graph_reset(g);
+			y1[SZ] = scuot_nn_const(g, k, d, z);
+			y1[SW] = weights_node(g, NULL, NULL, k);
+			y1[SP] = scuot_nn_const(g, k, 1, p);
+			if ((ret = scuot_nn_graph_error(g, e)) ||
+			    (ret = swfr_rk4(g, NSTATE, y1, 1 + st * h, 1 + (st + 1) * h, 1, ode_rhs, &oc, NULL, NULL, e)))
+				goto done;
+			memcpy(z, y1[SZ]->v, sizeof(double) * (size_t)(k * d));
+			memcpy(p, y1[SP]->v, sizeof(double) * (size_t)k);
+		}
+		/* SP holds int_1^0 Phi dt = -int_0^1 Phi dt: log w(0) = log w(1) - SP / alpha + const */
+		for (int64_t i = 0; i < k; i++) {
+			double wi = wy ? wy[i0 + i] : 1;
+			w[i0 + i] = wi > 0 ? log(wi) - p[i] / s->o.alpha : -INFINITY;
+			if (w[i0 + i] > lmax)
+				lmax = w[i0 + i];
+		}
+	}
+	if (!isfinite(lmax)) {
+		ret = scuot_err_set(e, SCUOT_ENUMERIC, "swfr: no generated sample has a positive finite weight");
+		goto done;
+	}
+	for (int64_t i = 0; i < n; i++)
+		tot += w[i] = exp(w[i] - lmax);
+	for (int64_t i = 0; i < n; i++)
+		w[i] *= (double)n / tot;
+done:
+	free(p);
+	return ret;
+}
+
+const swfr_opts *swfr_get_opts(const swfr *s)
+{
+	return &s->o;
+}
+
+int swfr_set_budget(swfr *s, double lr, int64_t batch, int64_t tbatch, uint64_t seed, scuot_err *e)
+{
+	gsl_rng *r = scuot_rng_new(seed, 0x5f1, e);
+	if (!r)
+		return e->code;
+	gsl_rng_free(s->rng);
+	s->rng = r;
+	s->o.seed = seed;
+	s->o.lr = s->opt.lr = lr;
+	s->o.batch = batch, s->o.tbatch = tbatch;
+	return 0;
+}
+
 /* ---- the transport method ---- */
 
 static const scuot_ot_param swfr_params[] = {

@@ -104,4 +104,18 @@ int swfr_forward(swfr *s, const double *x, const double *w0, int64_t n, double *
 int swfr_inverse(swfr *s, const double *y, const double *wy, int64_t n, double *xs, double *ws, double *l,
                  scuot_err *e);
 
+/* Algorithm 2, steps 7-8, for any number of draws: the inverse system (4.11) from y (n x d) with weights wy
+ * (NULL: equal) at t = 1 back to t = 0, in chunks of at most chunk particles (0: 1024), each RK4 step on a fresh
+ * tape, so memory is O(chunk x width) whatever n.  Positions x (n x d) at t = 0; weights w (n) of mean 1 from
+ * the solution of the weight equation along each path, w_i(0) = C wy_i exp(int_0^1 Phi(z_i(t), t) dt / alpha)
+ * (Phi-hat-bar is common to all particles and cancels in the normalisation; the integral is carried by RK4
+ * with the path), equal to swfr_inverse's weights up to the O(h^4) of its integration of w. */
+int swfr_generate(swfr *s, const double *y, const double *wy, int64_t n, int64_t chunk, double *x, double *w,
+                  scuot_err *e);
+/* Parameters, optimiser state and options: the budget of later swfr_train calls (iters is per call; lr, batch,
+ * tbatch and the seed of the minibatch draws may change between calls of a warm start, restarting the
+ * draws; the architecture may not). */
+const swfr_opts *swfr_get_opts(const swfr *s);
+int swfr_set_budget(swfr *s, double lr, int64_t batch, int64_t tbatch, uint64_t seed, scuot_err *e);
+
 #endif
