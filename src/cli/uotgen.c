@@ -64,12 +64,13 @@ static void usage(FILE *fp, const scuot_cli *c)
 	        "  --iters N             Adam iterations [%lld]\n"
 	        "  --batch N             samples per iteration (0: all) [%lld]\n"
 	        "  --tbatch N            N(0, I) draws per iteration [%lld]\n"
-	        "  --lr X                Adam learning rate [%g]\n\n"
+	        "  --lr X                Adam learning rate [%g]\n"
+	        "  --lr-decay X          the rate falls geometrically to X times --lr over the iterations [%g]\n\n"
 	        "sample: MODEL is a file written by scuot-uotgen train.\n"
 	        "  -n N                  number of N(0, I) draws taken back to rho0 [required]\n"
 	        "  -o, --output FILE     TSV: id, the coordinates, weight (mean 1) [required]\n",
 	        d.alpha, (long long)d.width, (long long)d.rank, d.gamma1, d.gamma2, d.steps, (long long)d.iters,
-	        (long long)d.batch, (long long)d.tbatch, d.lr);
+	        (long long)d.batch, (long long)d.tbatch, d.lr, d.lr_decay);
 	scuot_cli_global_help(fp, c);
 	fprintf(fp, "\nExample (the posterior of a Bayesian model, then an online update):\n"
 	            "  scuot-uotgen train --weight-column likelihood prior.tsv -o post.h5\n"
@@ -97,7 +98,7 @@ static int split_cols(scuot_cli *c, ug_args *a, const char *list)
 static int parse_args(int argc, char **argv, scuot_cli *c, ug_args *a)
 {
 	enum { OPT_COLS = 1, OPT_W, OPT_LW, OPT_INIT, OPT_ALPHA, OPT_WIDTH, OPT_RANK, OPT_G1, OPT_G2, OPT_RK,
-	       OPT_NOWHITEN, OPT_ITERS, OPT_BATCH, OPT_TBATCH, OPT_LR };
+	       OPT_NOWHITEN, OPT_ITERS, OPT_BATCH, OPT_TBATCH, OPT_LR, OPT_LRD };
 	static const struct option lopts[] = { { "columns", required_argument, NULL, OPT_COLS },
 					       { "weight-column", required_argument, NULL, OPT_W },
 					       { "log-weight-column", required_argument, NULL, OPT_LW },
@@ -113,6 +114,7 @@ static int parse_args(int argc, char **argv, scuot_cli *c, ug_args *a)
 					       { "batch", required_argument, NULL, OPT_BATCH },
 					       { "tbatch", required_argument, NULL, OPT_TBATCH },
 					       { "lr", required_argument, NULL, OPT_LR },
+					       { "lr-decay", required_argument, NULL, OPT_LRD },
 					       { "output", required_argument, NULL, 'o' },
 					       SCUOT_CLI_GLOBAL_LONGOPTS,
 					       { NULL, 0, NULL, 0 } };
@@ -193,6 +195,13 @@ static int parse_args(int argc, char **argv, scuot_cli *c, ug_args *a)
 			if (!(x > 0 && x <= 10))
 				return scuot_cli_usage_error(c, "--lr %s is out of range (0, 10]", optarg);
 			a->o.lr = x;
+			break;
+		case OPT_LRD:
+			if (scuot_cli_double(c, "--lr-decay", optarg, &x) < 0)
+				return 2;
+			if (!(x > 0 && x <= 1))
+				return scuot_cli_usage_error(c, "--lr-decay %s is out of range (0, 1]", optarg);
+			a->o.lr_decay = x;
 			break;
 		case 'n':
 			if (scuot_cli_int(c, "-n", optarg, 1, 100000000, &a->n) < 0)

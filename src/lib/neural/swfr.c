@@ -270,6 +270,7 @@ void swfr_opts_init(swfr_opts *o)
 	o->batch = 1024;
 	o->tbatch = 1024;
 	o->lr = 0.01;
+	o->lr_decay = 1;
 	o->seed = 1;
 }
 
@@ -396,6 +397,7 @@ int swfr_train(swfr *s, const double *x, const double *w0, int64_t n, const swfr
 		return ret;
 	for (int64_t it = 0; it < iters; it++) {
 		scuot_nn_graph_reset(g);
+		s->opt.lr = s->o.lr * (iters > 1 ? pow(s->o.lr_decay, (double)it / (double)(iters - 1)) : 1);
 		/* rho0 particles */
 		int64_t k = draw_idx(s->rng, n, B, s->idx);
 		scuot_nn_node *xb = scuot_nn_const(g, k, d, NULL);
@@ -591,7 +593,8 @@ const swfr_opts *swfr_get_opts(const swfr *s)
 	return &s->o;
 }
 
-int swfr_set_budget(swfr *s, double lr, int64_t batch, int64_t tbatch, uint64_t seed, scuot_err *e)
+int swfr_set_budget(swfr *s, double lr, double lr_decay, int64_t batch, int64_t tbatch, uint64_t seed,
+                    scuot_err *e)
 {
 	gsl_rng *r = scuot_rng_new(seed, 0x5f1, e);
 	if (!r)
@@ -600,6 +603,7 @@ int swfr_set_budget(swfr *s, double lr, int64_t batch, int64_t tbatch, uint64_t 
 	s->rng = r;
 	s->o.seed = seed;
 	s->o.lr = s->opt.lr = lr;
+	s->o.lr_decay = lr_decay;
 	s->o.batch = batch, s->o.tbatch = tbatch;
 	return 0;
 }

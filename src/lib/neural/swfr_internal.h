@@ -71,6 +71,7 @@ typedef struct swfr_opts {
 	int64_t batch;   /* rho0 particles per iteration (0: all) [1024] */
 	int64_t tbatch;  /* rho1 draws per iteration for Phi-hat [1024] */
 	double lr;       /* Adam learning rate [0.01] */
+	double lr_decay; /* the rate falls geometrically to lr * lr_decay over the iterations of a call [1] */
 	uint64_t seed;   /* [1] */
 } swfr_opts;
 
@@ -112,10 +113,12 @@ int swfr_inverse(swfr *s, const double *y, const double *wy, int64_t n, double *
  * with the path), equal to swfr_inverse's weights up to the O(h^4) of its integration of w. */
 int swfr_generate(swfr *s, const double *y, const double *wy, int64_t n, int64_t chunk, double *x, double *w,
                   scuot_err *e);
-/* Parameters, optimiser state and options: the budget of later swfr_train calls (iters is per call; lr, batch,
+/* Parameters, optimiser state and options: the budget of later swfr_train calls (iters is per call; lr, lr_decay,
+ * batch,
  * tbatch and the seed of the minibatch draws may change between calls of a warm start, restarting the
  * draws; the architecture may not). */
 const swfr_opts *swfr_get_opts(const swfr *s);
-int swfr_set_budget(swfr *s, double lr, int64_t batch, int64_t tbatch, uint64_t seed, scuot_err *e);
+int swfr_set_budget(swfr *s, double lr, double lr_decay, int64_t batch, int64_t tbatch, uint64_t seed,
+                    scuot_err *e);
 
 #endif

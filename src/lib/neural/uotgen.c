@@ -37,7 +37,7 @@ void scuot_uotgen_opts_init(scuot_uotgen_opts *o)
 	o->alpha = so.alpha, o->width = so.width, o->rank = so.rank;
 	o->gamma1 = so.gamma1, o->gamma2 = so.gamma2, o->steps = so.steps;
 	o->whiten = 1;
-	o->iters = 1000, o->batch = 512, o->tbatch = 512, o->lr = so.lr, o->seed = 1;
+	o->iters = 1000, o->batch = 512, o->tbatch = 512, o->lr = so.lr, o->lr_decay = 0.1, o->seed = 1;
 }
 
 static swfr_opts to_swfr(const scuot_uotgen_opts *o)
@@ -46,6 +46,7 @@ static swfr_opts to_swfr(const scuot_uotgen_opts *o)
 	swfr_opts_init(&so);
 	so.alpha = o->alpha, so.width = o->width, so.rank = o->rank, so.gamma1 = o->gamma1, so.gamma2 = o->gamma2;
 	so.steps = o->steps, so.iters = o->iters, so.batch = o->batch, so.tbatch = o->tbatch, so.lr = o->lr;
+	so.lr_decay = o->lr_decay;
 	so.seed = o->seed;
 	return so;
 }
@@ -127,9 +128,10 @@ int scuot_uotgen_train(scuot_uotgen *u, const double *x, const double *w, int64_
 	}
 	for (int64_t i = 0; i < n * d; i++)
 		z[i] = (x[i] - u->mean[i % d]) / u->scale;
-	if ((ret = swfr_set_budget(u->s, o->lr, o->batch, o->tbatch, o->seed, e)))
+	if ((ret = swfr_set_budget(u->s, o->lr, o->lr_decay, o->batch, o->tbatch, o->seed, e)))
 		goto done;
 	u->o.iters = o->iters, u->o.batch = o->batch, u->o.tbatch = o->tbatch, u->o.lr = o->lr, u->o.seed = o->seed;
+	u->o.lr_decay = o->lr_decay;
 	swfr_target tg = { swfr_logp_gauss, swfr_sample_gauss, &u->d, NULL, NULL, 0 };
 	swfr_costs c;
 	if ((ret = swfr_train(u->s, z, w, n, &tg, o->iters, cv, &c, e)))

@@ -26,6 +26,7 @@ typedef struct scuot_uotgen_opts {
 	int64_t iters;          /* Adam iterations [1000] */
 	int64_t batch, tbatch;  /* rho0 samples and N(0, I) draws per iteration (0: all samples) [512, 512] */
 	double lr;              /* Adam learning rate [0.01] */
+	double lr_decay;        /* the rate falls geometrically to lr * lr_decay over the iterations [0.1] */
 	uint64_t seed;          /* minibatch draws [1] */
 } scuot_uotgen_opts;
 
