@@ -41,3 +41,9 @@ EXTRA_DIST += tests/cli/lodo_neural.sh tests/cli/uotgan.sh tests/cli/swfr.sh tes
 # Benchmarks and reports (not tests): sh tests/bench/neural/run.sh, tests/bench/neural/papers.py, lodo.py
 EXTRA_DIST += tests/bench/neural/uotgan_bench.sh tests/bench/neural/uotgan_bench.py tests/bench/neural/run.sh \
 	tests/bench/neural/lodo.py
+
+# The swfr paper's figures (Sec. 6.1, 6.2): driver built on request by tests/bench/swfr/papers.py (not a test).
+EXTRA_PROGRAMS += tests/bench/swfr/papers
+tests_bench_swfr_papers_SOURCES = tests/bench/swfr/papers.c
+tests_bench_swfr_papers_LDADD = libscuot_all.la $(HDF5_LIBS)
+EXTRA_DIST += tests/bench/swfr/papers.py
