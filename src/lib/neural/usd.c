@@ -234,7 +234,10 @@ enum { NSD, NUSD, NUSD_BD };
 	{ "width", SCUOT_PARAM_INT, 64, 1, 1e6, "critic: width of the first hidden layer" }, \
 	{ "hidden", SCUOT_PARAM_INT, 1024, 1, 1e6, "critic: width of the middle hidden layer" }, \
 	{ "last", SCUOT_PARAM_INT, 64, 1, 1e6, "critic: width of the last hidden layer" }, \
-	{ "batchnorm", SCUOT_PARAM_FLAG, 0, 0, 1, "critic: batch normalisation after the middle layer" }, \
+	{ "batchnorm", SCUOT_PARAM_FLAG, 0, 0, 1, "critic: batch normalisation after the middle layer, with the " \
+	  "statistics of each pass (as the reference: the target and particle minibatches apart, all particles at " \
+	  "each step), so f is not one function of x; on data/example it lowers the EMD a little but removes the " \
+	  "growth signal of the nusd and nusd-bd scaling factors (reports/neural/growth.md)" }, \
 	{ "dropout", SCUOT_PARAM_REAL, 0.2, 0, 0.95, "critic: dropout after the middle layer (training)" }, \
 	{ "batch", SCUOT_PARAM_INT, 512, 1, 1e9, "critic minibatch per side" }, \
 	{ "critic-steps", SCUOT_PARAM_INT, 20, 1, 1e9, "critic updates per descent step (n_c)" }, \
@@ -266,7 +269,8 @@ static const scuot_ot_param nusd_bd_params[] = {
 	P_NSD_COMMON,
 	{ "alpha", SCUOT_PARAM_REAL, 0.6, 0, 1e12, "weight of the Fisher term and of the birth-death rate" },
 	{ "tau", SCUOT_PARAM_REAL, 1e-3, 0, 1e12, "birth-death step: a particle with b = f(x) - mean f is "
-	  "duplicated (b > 0) or removed (b <= 0) with probability 1 - exp(-alpha tau |b|)" },
+	  "duplicated (b > 0) or removed (b <= 0) with probability 1 - exp(-alpha tau |b|) (the rate is alpha tau, "
+	  "nusd's reaction step tau: nusd-bd needs tau about 1 / alpha times nusd's for as much mass change)" },
 };
 
 #define NP(t) ((int)(sizeof t / sizeof t[0]))
