@@ -63,8 +63,8 @@ for m in nsd nusd nusd-bd; do
 	beats_in_emd "$WORK/scores.tsv" $m source target union
 done
 # The growth signal needs the critic without --batchnorm (its statistics are those of each pass: the target and
-# particle minibatches apart), reports/neural/growth.md: with it the Spearman above is near 0 at every seed; without
-# it 0.25 to 0.38 over seeds 0 to 8, lineage A's mean scaling the highest.
+# particle minibatches apart) or with --bn-joint, reports/neural/growth.md: with --batchnorm the Spearman above is
+# near 0 at every seed; without it 0.25 to 0.38 over seeds 0 to 8, lineage A's mean scaling the highest.
 run_expect "nusd 2 -> 6 without --batchnorm" 0 "" "$WORK/nusd_nobn.h5" "$BIN/scuot-transport" --method nusd \
 	$(echo "$critic" | sed 's/--batchnorm//') $opts_nusd --from 2 --to 6 "$WORK/pca.h5ad" -o "$WORK/nusd_nobn.h5"
 if "$PYTHON3" - "$WORK/nusd_nobn.h5" "$EX/counts.h5ad" >"$WORK/py.out" 2>&1 <<'PY'

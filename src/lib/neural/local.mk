@@ -34,3 +34,6 @@ EXTRA_DIST += tests/cli/lodo_neural.sh tests/cli/uotgan.sh tests/cli/swfr.sh tes
 # Benchmarks and reports (not tests): sh tests/bench/neural/run.sh, tests/bench/neural/papers.py, lodo.py
 EXTRA_DIST += tests/bench/neural/uotgan_bench.sh tests/bench/neural/uotgan_bench.py tests/bench/neural/run.sh \
 	tests/bench/neural/lodo.py
+
+# Growth ranking of the scaling factors against the simulator (not a test): tests/bench/neural/growth.py
+EXTRA_DIST += tests/bench/neural/growth.py
