@@ -229,6 +229,8 @@ static void two_clusters(int bn, double *s1, double *s2)
 	*s1 = *s2 = 0;
 	for (int64_t i = 0; i < n; i++)
 		*(i < 100 ? s1 : s2) += res->scaling[i] / 100;
+	cr_assert((scuot_ot_result_array(res, "critic.bn1.running_var") != NULL) == (bn == 2),
+	          "batch norm %d: the running statistics are stored only for joint statistics", bn);
 	scuot_ot_result_free(res);
 	gsl_rng_free(r);
 	free(x);

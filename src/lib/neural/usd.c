@@ -338,11 +338,11 @@ enum { NSD, NUSD, NUSD_BD };
 	{ "batchnorm", SCUOT_PARAM_FLAG, 0, 0, 1, "critic: batch normalisation after the middle layer with the " \
 	  "statistics of each pass, as the reference (the target and particle minibatches apart, all particles at " \
 	  "each step): f is not one function of x; on data/example the EMD is lower than without it but the nusd and " \
-	  "nusd-bd scaling factors lose the growth signal (reports/neural/growth.md)" }, \
+	  "nusd-bd scaling factors lose the growth signal (reports/neural/growth-notes.md)" }, \
 	{ "bn-joint", SCUOT_PARAM_FLAG, 0, 0, 1, "critic: batch normalisation after the middle layer with the joint " \
 	  "statistics of the target and particle minibatches in training and their running averages (momentum " \
-	  "0.1) at evaluation: f is one function of x and the scaling factors keep the growth signal (overrides " \
-	  "--batchnorm)" }, \
+	  "0.1) at evaluation, stored as critic.bn1.running_mean and _var: f is one function of x and the scaling " \
+	  "factors keep the growth signal (overrides --batchnorm)" }, \
 	{ "dropout", SCUOT_PARAM_REAL, 0.2, 0, 0.95, "critic: dropout after the middle layer (training)" }, \
 	{ "batch", SCUOT_PARAM_INT, 512, 1, 1e9, "critic minibatch per side" }, \
 	{ "critic-steps", SCUOT_PARAM_INT, 20, 1, 1e9, "critic updates per descent step (n_c)" }, \
@@ -576,6 +576,10 @@ static int run_usd(int kind, const scuot_ot_param *t, int np, const scuot_ot_pro
 	for (int k = 0; k < mod->n; k++)
 		if ((ret = scuot_ot_result_add_array(r, mod->t[k]->name, mod->t[k]->r, mod->t[k]->c, mod->t[k]->v, e)))
 			goto done;
+	if (o.batchnorm == 2 && c->bn_have &&
+	    ((ret = scuot_ot_result_add_array(r, "critic.bn1.running_mean", 1, o.hidden, c->bn_mean, e)) ||
+	     (ret = scuot_ot_result_add_array(r, "critic.bn1.running_var", 1, o.hidden, c->bn_var, e))))
+		goto done;
 	if ((ret = scuot_ot_result_add_array(r, "whiten.mean", 1, d, mu, e)) ||
 	    (ret = scuot_ot_result_add_array(r, "whiten.scale", 1, d, sc, e)))
 		goto done;
