@@ -47,3 +47,6 @@ EXTRA_PROGRAMS += tests/bench/swfr/papers
 tests_bench_swfr_papers_SOURCES = tests/bench/swfr/papers.c
 tests_bench_swfr_papers_LDADD = libscuot_all.la $(HDF5_LIBS)
 EXTRA_DIST += tests/bench/swfr/papers.py
+
+# Growth ranking of the scaling factors against the simulator (not a test): tests/bench/neural/growth.py
+EXTRA_DIST += tests/bench/neural/growth.py

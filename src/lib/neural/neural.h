@@ -19,7 +19,9 @@ extern "C" {
 typedef struct scuot_usd_opts {
 	int64_t width, hidden;  /* critic layers width - hidden - last */
 	int64_t last;           /* width of the last hidden layer (0: width) */
-	int batchnorm;          /* batch normalisation after the middle layer */
+	int batchnorm;          /* batch normalisation after the middle layer: 0 none; 1 the statistics of each
+	                         * pass (the reference's); 2 joint statistics of the target and particle minibatches
+	                         * in training, their running averages at evaluation */
 	double dropout;         /* dropout after the middle layer (training only) */
 	int64_t batch;          /* critic minibatch per side */
 	int64_t critic_steps;   /* n_c: critic updates per descent step */

@@ -33,7 +33,12 @@ struct scuot_usd_critic {
 	double con;    /* constraint value of the last update */
 	double gap;    /* E_p f - E_q f of the last update (the Sobolev discrepancy estimate) */
 	double flops;  /* of the last update's matrix products */
+	double *bn_mean, *bn_var; /* batch normalisation: running statistics of the joint minibatches */
+	int bn_have;              /* bn_mean and bn_var hold statistics (after the first update) */
 };
+
+/* Momentum of the running batch-normalisation statistics (PyTorch's default). */
+#define BN_MOMENTUM 0.1
 
 void scuot_usd_critic_spec(const scuot_usd_opts *o, scuot_nn_mlp_spec *s)
 {
@@ -74,6 +79,12 @@ int scuot_usd_critic_new(scuot_usd_critic **out, const scuot_usd_opts *o, int64_
 	scuot_usd_critic_spec(o, &s);
 	if ((ret = scuot_nn_mlp_init(&c->net, c->m, "critic", d, 1, &s, c->rng, e)))
 		goto fail;
+	size_t wbn = (size_t)s.hidden[1];
+	if (o->batchnorm == 2 && (!(c->bn_mean = scuot_alloc(wbn, sizeof(double), 1, "batch norm", e)) ||
+	                          !(c->bn_var = scuot_alloc(wbn, sizeof(double), 1, "batch norm", e)))) {
+		ret = e->code;
+		goto fail;
+	}
 	c->opt = scuot_nn_adam(o->lr);
 	c->opt.amsgrad = 1;
 	c->opt.weight_decay = o->weight_decay;
@@ -90,6 +101,8 @@ void scuot_usd_critic_free(scuot_usd_critic *c)
 	if (!c)
 		return;
 	free(c->idx);
+	free(c->bn_mean);
+	free(c->bn_var);
 	scuot_nn_model_free(c->m);
 	scuot_nn_graph_free(c->g);
 	gsl_rng_free(c->rng);
@@ -158,6 +171,90 @@ static scuot_nn_node *weights_node(scuot_nn_graph *g, const double *w, const int
 	return v;
 }
 
+/* Batch normalisation of the pre-activations h[0] (target minibatch) and h[1] (particle minibatch) with the
+ * statistics of both together, so that the critic is one function on the minibatch and a difference in
+ * location between the two survives the normalisation; the statistics join the running averages used by
+ * evaluation.  (The reference, IBM/USD D_mlp with BatchNorm1d(track_running_stats=False), normalises each pass
+ * by its own statistics: the target and the particles apart in training, the particles by theirs at every
+ * step.  The critic then hardly sees the mass to create or destroy: on two clusters whose target masses are
+ * 2 : 1 the nusd scaling factors come out 1.03 : 0.97, with joint statistics 1.22 : 0.78,
+ * tests/unit/test_neural.c.)  Used for batchnorm 2 (--bn-joint); batchnorm 1 (--batchnorm) is the reference's. */
+static void bn_joint(scuot_usd_critic *c, scuot_nn_node **h)
+{
+	scuot_nn_graph *g = c->g;
+	const scuot_nn_bn *bn = &c->net.bn;
+	if (!h[0] || !h[1])
+		return;
+	double inv_n = 1.0 / (double)(h[0]->r + h[1]->r);
+	scuot_nn_node *sum = scuot_nn_add(g, scuot_nn_sum_rows(g, h[0]), scuot_nn_sum_rows(g, h[1]));
+	scuot_nn_node *nmean = scuot_nn_scale(g, sum, -inv_n);
+	scuot_nn_node *c0 = scuot_nn_add_row(g, h[0], nmean), *c1 = scuot_nn_add_row(g, h[1], nmean);
+	scuot_nn_node *var = scuot_nn_scale(g, scuot_nn_add(g, scuot_nn_sum_rows(g, scuot_nn_square(g, c0)),
+	                                                    scuot_nn_sum_rows(g, scuot_nn_square(g, c1))), inv_n);
+	scuot_nn_node *sc = scuot_nn_mul(g, scuot_nn_pow(g, scuot_nn_add_scalar(g, var, bn->eps), -0.5),
+	                                 scuot_nn_param(g, bn->gamma));
+	h[0] = scuot_nn_add_row(g, scuot_nn_mul_row(g, c0, sc), scuot_nn_param(g, bn->beta));
+	h[1] = scuot_nn_add_row(g, scuot_nn_mul_row(g, c1, sc), scuot_nn_param(g, bn->beta));
+	if (!nmean || !var)
+		return;
+	double mom = c->bn_have ? BN_MOMENTUM : 1;
+	for (int64_t q = 0; q < var->c; q++) {
+		c->bn_mean[q] += mom * (-nmean->v[q] - c->bn_mean[q]);
+		c->bn_var[q] += mom * (var->v[q] - c->bn_var[q]);
+	}
+	c->bn_have = 1;
+}
+
+/* Batch normalisation of h with the running statistics (evaluation), or with its own before any update. */
+static scuot_nn_node *bn_running(scuot_usd_critic *c, scuot_nn_node *h)
+{
+	scuot_nn_graph *g = c->g;
+	const scuot_nn_bn *bn = &c->net.bn;
+	if (!c->bn_have || !h)
+		return scuot_nn_bn_fwd(g, bn, h);
+	scuot_nn_node *nmean = scuot_nn_const(g, 1, h->c, NULL), *inv = scuot_nn_const(g, 1, h->c, NULL);
+	if (!nmean || !inv)
+		return NULL;
+	for (int64_t q = 0; q < h->c; q++) {
+		nmean->v[q] = -c->bn_mean[q];
+		inv->v[q] = 1 / sqrt(c->bn_var[q] + bn->eps);
+	}
+	scuot_nn_node *sc = scuot_nn_mul(g, inv, scuot_nn_param(g, bn->gamma));
+	scuot_nn_node *hc = scuot_nn_add_row(g, h, nmean);
+	return scuot_nn_add_row(g, scuot_nn_mul_row(g, hc, sc), scuot_nn_param(g, bn->beta));
+}
+
+/* The critic (scuot_nn_mlp_fwd's layers) at the rows of x[0] and x[1] (training: dropout; batch
+ * normalisation 2 joint, 1 per pass) or, when x[1] is NULL, at x[0] alone (evaluation: no dropout; batch
+ * normalisation 2 with the running statistics, 1 with those of x[0]). */
+static void critic_fwd(scuot_usd_critic *c, scuot_nn_node **x, int train)
+{
+	const scuot_nn_mlp *net = &c->net;
+	const scuot_nn_mlp_spec *s = &net->spec;
+	int nx = x[1] ? 2 : 1;
+	for (int k = 0; k < s->n_hidden; k++) {
+		for (int j = 0; j < nx; j++)
+			x[j] = scuot_nn_linear_fwd(c->g, &net->lin[k], x[j]);
+		if (k == s->bn_at && c->o.batchnorm == 2) {
+			if (nx == 2)
+				bn_joint(c, x);
+			else
+				x[0] = bn_running(c, x[0]);
+		} else if (k == s->bn_at) {
+			for (int j = 0; j < nx; j++)
+				x[j] = scuot_nn_bn_fwd(c->g, &net->bn, x[j]);
+		}
+		for (int j = 0; j < nx; j++) {
+			x[j] = scuot_nn_activate(c->g, x[j], s->act, s->slope);
+			if (k == s->dropout_at && train)
+				x[j] = scuot_nn_dropout(c->g, x[j], s->dropout, c->rng);
+		}
+	}
+	for (int j = 0; j < nx; j++)
+		x[j] = scuot_nn_activate(c->g, scuot_nn_linear_fwd(c->g, &net->lin[s->n_hidden], x[j]), s->out_act,
+		                         s->slope);
+}
+
 /* One critic update (NOTES.md, "Unbalanced Sobolev descent"; Mroueh & Rigotti 2020, Sec. 4 and the reference
  * implementation's augmented Lagrangian, as in Sobolev GAN): expectations over minibatches weighted by the
  * masses (n / B sum_batch w_i f_i, unbiased for sum_i w_i f_i); the Sobolev term uses each particle's own
@@ -176,7 +273,9 @@ int scuot_usd_critic_update(scuot_usd_critic *c, const double *y, const double *
 	scuot_nn_node *xp = rows_node(g, y, ip, kp, d, 0), *xq = rows_node(g, x, iq, kq, d, 1), *gq = NULL;
 	scuot_nn_node *wp = weights_node(g, bt, ip, kp, (double)m / (double)kp);
 	scuot_nn_node *wq = weights_node(g, w, iq, kq, (double)n / (double)kq);
-	scuot_nn_node *fp = scuot_nn_mlp_fwd(g, &c->net, xp, c->rng), *fq = scuot_nn_mlp_fwd(g, &c->net, xq, c->rng);
+	scuot_nn_node *fx[2] = { xp, xq };
+	critic_fwd(c, fx, 1);
+	scuot_nn_node *fp = fx[0], *fq = fx[1];
 	scuot_nn_node *ep = scuot_nn_sum(g, scuot_nn_mul(g, wp, fp)), *eq = scuot_nn_sum(g, scuot_nn_mul(g, wq, fq));
 	int ret = scuot_nn_grad(g, scuot_nn_sum(g, fq), 1, &xq, &gq, e);
 	if (ret)
@@ -211,7 +310,9 @@ int scuot_usd_critic_eval(scuot_usd_critic *c, const double *x, int64_t n, doubl
 		int64_t k = n - i0 < B ? n - i0 : B;
 		scuot_nn_graph_reset(c->g);
 		scuot_nn_node *xi = scuot_nn_input(c->g, k, d, x + i0 * d), *gx = NULL;
-		scuot_nn_node *fi = scuot_nn_mlp_fwd(c->g, &c->net, xi, NULL);
+		scuot_nn_node *fx[2] = { xi, NULL };
+		critic_fwd(c, fx, 0);
+		scuot_nn_node *fi = fx[0];
 		int ret = grad ? scuot_nn_grad(c->g, scuot_nn_sum(c->g, fi), 1, &xi, &gx, e) :
 		                 scuot_nn_graph_error(c->g, e);
 		if (ret)
@@ -234,7 +335,14 @@ enum { NSD, NUSD, NUSD_BD };
 	{ "width", SCUOT_PARAM_INT, 64, 1, 1e6, "critic: width of the first hidden layer" }, \
 	{ "hidden", SCUOT_PARAM_INT, 1024, 1, 1e6, "critic: width of the middle hidden layer" }, \
 	{ "last", SCUOT_PARAM_INT, 64, 1, 1e6, "critic: width of the last hidden layer" }, \
-	{ "batchnorm", SCUOT_PARAM_FLAG, 0, 0, 1, "critic: batch normalisation after the middle layer" }, \
+	{ "batchnorm", SCUOT_PARAM_FLAG, 0, 0, 1, "critic: batch normalisation after the middle layer with the " \
+	  "statistics of each pass, as the reference (the target and particle minibatches apart, all particles at " \
+	  "each step): f is not one function of x; on data/example the EMD is lower than without it but the nusd and " \
+	  "nusd-bd scaling factors lose the growth signal (reports/neural/growth-notes.md)" }, \
+	{ "bn-joint", SCUOT_PARAM_FLAG, 0, 0, 1, "critic: batch normalisation after the middle layer with the joint " \
+	  "statistics of the target and particle minibatches in training and their running averages (momentum " \
+	  "0.1) at evaluation, stored as critic.bn1.running_mean and _var: f is one function of x and the scaling " \
+	  "factors keep the growth signal (overrides --batchnorm)" }, \
 	{ "dropout", SCUOT_PARAM_REAL, 0.2, 0, 0.95, "critic: dropout after the middle layer (training)" }, \
 	{ "batch", SCUOT_PARAM_INT, 512, 1, 1e9, "critic minibatch per side" }, \
 	{ "critic-steps", SCUOT_PARAM_INT, 20, 1, 1e9, "critic updates per descent step (n_c)" }, \
@@ -266,7 +374,8 @@ static const scuot_ot_param nusd_bd_params[] = {
 	P_NSD_COMMON,
 	{ "alpha", SCUOT_PARAM_REAL, 0.6, 0, 1e12, "weight of the Fisher term and of the birth-death rate" },
 	{ "tau", SCUOT_PARAM_REAL, 1e-3, 0, 1e12, "birth-death step: a particle with b = f(x) - mean f is "
-	  "duplicated (b > 0) or removed (b <= 0) with probability 1 - exp(-alpha tau |b|)" },
+	  "duplicated (b > 0) or removed (b <= 0) with probability 1 - exp(-alpha tau |b|) (the rate is alpha tau, "
+	  "nusd's reaction step tau: nusd-bd needs tau about 1 / alpha times nusd's for as much mass change)" },
 };
 
 #define NP(t) ((int)(sizeof t / sizeof t[0]))
@@ -344,7 +453,7 @@ static int run_usd(int kind, const scuot_ot_param *t, int np, const scuot_ot_pro
 	o.width = (int64_t)flow_par(t, np, par, "width");
 	o.hidden = (int64_t)flow_par(t, np, par, "hidden");
 	o.last = (int64_t)flow_par(t, np, par, "last");
-	o.batchnorm = flow_par(t, np, par, "batchnorm") != 0;
+	o.batchnorm = flow_par(t, np, par, "bn-joint") != 0 ? 2 : flow_par(t, np, par, "batchnorm") != 0;
 	o.dropout = flow_par(t, np, par, "dropout");
 	o.batch = (int64_t)flow_par(t, np, par, "batch");
 	o.critic_steps = (int64_t)flow_par(t, np, par, "critic-steps");
@@ -467,6 +576,10 @@ static int run_usd(int kind, const scuot_ot_param *t, int np, const scuot_ot_pro
 	for (int k = 0; k < mod->n; k++)
 		if ((ret = scuot_ot_result_add_array(r, mod->t[k]->name, mod->t[k]->r, mod->t[k]->c, mod->t[k]->v, e)))
 			goto done;
+	if (o.batchnorm == 2 && c->bn_have &&
+	    ((ret = scuot_ot_result_add_array(r, "critic.bn1.running_mean", 1, o.hidden, c->bn_mean, e)) ||
+	     (ret = scuot_ot_result_add_array(r, "critic.bn1.running_var", 1, o.hidden, c->bn_var, e))))
+		goto done;
 	if ((ret = scuot_ot_result_add_array(r, "whiten.mean", 1, d, mu, e)) ||
 	    (ret = scuot_ot_result_add_array(r, "whiten.scale", 1, d, sc, e)))
 		goto done;
