@@ -10,7 +10,7 @@
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 BERN="$PYTHON3 $top_srcdir/tests/cli/bernoulli.py"
 UG=$BIN/scuot-uotgen
-BUDGET=${UOTGEN_BUDGET:---iters 600}
+BUDGET=${UOTGEN_BUDGET:---iters 1500}
 QUICK=${SCUOT_TEST_QUICK:-}
 # SCUOT_TEST_QUICK (set by .ci/run for the sanitizer build): every step on 20 iterations, the accuracy not checked
 [ -n "$QUICK" ] && BUDGET="--iters 20"
