@@ -34,3 +34,8 @@ EXTRA_DIST += tests/cli/lodo_neural.sh tests/cli/uotgan.sh tests/cli/swfr.sh tes
 # Benchmarks and reports (not tests): sh tests/bench/neural/run.sh, tests/bench/neural/papers.py, lodo.py
 EXTRA_DIST += tests/bench/neural/uotgan_bench.sh tests/bench/neural/uotgan_bench.py tests/bench/neural/run.sh \
 	tests/bench/neural/lodo.py
+# The swfr training iteration against PyTorch, built on request by tests/bench/swfr/run.sh (not a test).
+EXTRA_PROGRAMS += tests/bench/swfr/swfr_bench
+tests_bench_swfr_swfr_bench_SOURCES = tests/bench/swfr/swfr_bench.c
+tests_bench_swfr_swfr_bench_LDADD = libscuot_all.la $(HDF5_LIBS)
+EXTRA_DIST += tests/bench/swfr/run.sh tests/bench/swfr/swfr_torch.py
