@@ -233,7 +233,10 @@ scuot_nn_node *scuot_nn_sigmoid(scuot_nn_graph *g, scuot_nn_node *a)
 
 scuot_nn_node *scuot_nn_tanh(scuot_nn_graph *g, scuot_nn_node *a)
 {
-	return unary(g, NN_TANH, a, 0);
+	scuot_nn_node *x = unary(g, NN_TANH, a, 0);
+	if (x && !a->tanh)
+		a->tanh = x;
+	return x;
 }
 
 scuot_nn_node *scuot_nn_logcosh(scuot_nn_graph *g, scuot_nn_node *a)
@@ -442,8 +445,8 @@ scuot_nn_node *nn_vjp(scuot_nn_graph *g, scuot_nn_node *x, int s, scuot_nn_node 
 		return scuot_nn_mul(g, gx, scuot_nn_mul(g, x, scuot_nn_add_scalar(g, scuot_nn_scale(g, x, -1), 1)));
 	case NN_TANH: /* 1 - y^2 */
 		return scuot_nn_mul(g, gx, scuot_nn_add_scalar(g, scuot_nn_scale(g, scuot_nn_square(g, x), -1), 1));
-	case NN_LOGCOSH:
-		return scuot_nn_mul(g, gx, scuot_nn_tanh(g, a));
+	case NN_LOGCOSH: /* tanh(a), the node already made if any (OT-Flow's potentials use both) */
+		return scuot_nn_mul(g, gx, a->tanh ? a->tanh : scuot_nn_tanh(g, a));
 	case NN_EXP:
 		return scuot_nn_mul(g, gx, x);
 	case NN_LOG:
