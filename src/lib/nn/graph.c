@@ -331,7 +331,9 @@ int nn_grad(scuot_nn_graph *g, scuot_nn_node *y, int n, scuot_nn_node *const *wr
 				scuot_nn_node *u = x->in[s];
 				if (!u || !want[u->id])
 					continue;
-				scuot_nn_node *d = nn_vjp(g, x, s, adj[i]);
+				scuot_nn_node *d = NULL;
+				if (!recycle || !nn_vjp_fused(g, x, s, adj[i], &d))
+					d = nn_vjp(g, x, s, adj[i]);
 				if (!d)
 					continue; /* a zero contribution (masks), or an error caught below */
 				scuot_nn_node *old = adj[u->id];

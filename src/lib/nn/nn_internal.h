@@ -51,4 +51,10 @@ int nn_grad(scuot_nn_graph *g, scuot_nn_node *y, int n, scuot_nn_node *const *wr
  * or an error (recorded in g). */
 scuot_nn_node *nn_vjp(scuot_nn_graph *g, scuot_nn_node *x, int s, scuot_nn_node *gx);
 
+/* With a first-order sweep (nn_grad with recycle), the adjoint contribution of nn_vjp computed in one pass for
+ * the operations where nn_vjp chains several (tanh, sigmoid, log cosh without a tanh node, square, and the
+ * scalings' sums of mul_row, mul_col and smul) into *d, a node with no derivative, rounded exactly as that
+ * chain: returns 1 (*d NULL after an error, recorded in g), or 0 where nn_vjp is to be used. */
+int nn_vjp_fused(scuot_nn_graph *g, scuot_nn_node *x, int s, scuot_nn_node *gx, scuot_nn_node **d);
+
 #endif
