@@ -113,7 +113,7 @@ void nn_fail(scuot_nn_graph *g, int code, const char *what)
 		scuot_err_set(&g->err, code, "neural network graph: %s", what);
 }
 
-/* The free-list entry of buffers of len doubles (made when make is nonzero; NULL if none or out of memory). */
+/* The free-list entry of buffers of len doubles (made when make is nonzero); NULL if none or no memory. */
 static struct nn_free *free_list(scuot_nn_graph *g, int64_t len, int make)
 {
 	for (int i = 0; i < g->n_fl; i++)
@@ -278,9 +278,9 @@ static int ref_room(scuot_nn_graph *g, int32_t **ref, int64_t *cap, int64_t len)
 
 /* Reverse accumulation over the tape (Griewank and Walther, "Evaluating derivatives", 2008, ch. 3): the
  * adjoint of every node between the leaves and y, each vector-Jacobian product built from operations so that
- * the adjoints are differentiable in turn.  With recycle, ref counts the adjoint slots holding each node of the
- * sweep (id >= top); once node i is done, its adjoint, the adjoints it replaced and the intermediates of its
- * products that no slot holds are dead, and their value memory goes back to the graph (value_put). */
+ * the adjoints are differentiable in turn.  With recycle, ref counts the adjoint slots holding each node of
+ * the sweep (id >= top); once node i is done, its adjoint, the adjoints it replaced and the intermediates of
+ * its products that no slot holds are dead, and their value memory goes back to the graph (value_put). */
 int nn_grad(scuot_nn_graph *g, scuot_nn_node *y, int n, scuot_nn_node *const *wrt, scuot_nn_node **out,
             int recycle, scuot_err *e)
 {

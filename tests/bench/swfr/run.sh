@@ -1,9 +1,9 @@
 #!/bin/sh
 # tests/bench/swfr/run.sh -- time per training iteration of swfr (learned spherical-WFR geodesics): scuot
-# (swfr_bench.c, swfr_train) against the same model and iteration in PyTorch (swfr_torch.py, Debian python3-torch,
-# CPU), side by side at 2 threads and 1 thread, after checking that both compute the same J, gradients and Adam
-# step; table in reports/bench/swfr.md.  Not part of make check.
-#   sh tests/bench/swfr/run.sh [BUILD_DIR]     (THREADS="2 1" ITERS=3 REPEATS=3 by default)
+# (swfr_bench.c, swfr_train) against the same model and iteration in PyTorch (swfr_torch.py, Debian
+# python3-torch, CPU), side by side at 2 threads and 1 thread, after checking that both compute the same J,
+# gradients and Adam step; table in reports/bench/swfr.md.  Not part of make check.
+#   sh tests/bench/swfr/run.sh [BUILD_DIR]   (THREADS="2 1" ITERS=3 REPEATS=3 by default; CONFIGS below)
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../../.." && pwd)
@@ -17,8 +17,8 @@ B=$build/tests/bench/swfr/swfr_bench
 out=${OUT:-$src/reports/bench/swfr.md}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/swfr-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-# name, d, batch, tbatch, width, RK4 steps
-configs="1-D:1:512:512:32:8 2-D:2:512:512:32:8 10-PC:10:1024:1024:32:8"
+# name:d:batch:tbatch:width:RK4 steps, separated by spaces
+configs=${CONFIGS:-1-D:1:512:512:32:8 2-D:2:512:512:32:8 10-PC:10:1024:1024:32:8}
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # correctness: one iteration on fixed minibatches, scuot's J, gradients and Adam step against PyTorch float64
@@ -27,7 +27,8 @@ for c in $configs; do
 	IFS=: read -r name d b tb w st <<EOF
 $c
 EOF
-	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$B" --dump "$tmp/$name.dump" --repeats 1 $d $b $tb $w $st 1 1 >/dev/null
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$B" --dump "$tmp/$name.dump" --repeats 1 $d $b $tb $w $st 1 1 \
+		>/dev/null
 	r=$(OMP_NUM_THREADS=1 $py "$here/swfr_torch.py" "$tmp/$name.dump" check | tail -2 | tr '\n' ' ')
 	echo "$name $r" >>"$tmp/check"
 	case $r in *"check passed"*) ;; *) echo "swfr bench: the check failed for $name: $r" >&2; exit 1 ;; esac
@@ -67,19 +68,23 @@ done
 		"only for the parameter gradient of J), torch.optim.Adam with the same hyper-parameters, from the same" \
 		"initial parameters and data."
 	echo
-	echo "Configurations: 1-D, the 1-D experiment of Sec. 6.1 (rho0 = 1/3 N(-3, 1) + 2/3 N(3, 1), rho1 = N(0, 1));" \
-		"2-D, the 2-D toys of Sec. 6.2 (eight Gaussians to N(0, I)); 10-PC, scuot's swfr method between two" \
-		"days in 10 PCs (log rho1 a full-covariance mixture of 4 components fitted to the target cells, which" \
-		"are also the draws for Phi-hat). Pools of 4 x batch points; each iteration draws its minibatches" \
-		"(rho1 = N(0, I): fresh draws). $iters iterations after 3 warm-up ones, repeated $repeats times:" \
-		"the median of the repeats (wall clock; CPU: process CPU time, all threads, which other work on the" \
-		"machine disturbs less). Threads: OMP_NUM_THREADS, OPENBLAS_NUM_THREADS and torch.set_num_threads."
+	echo "Configurations: 1-D, the 1-D experiment of Sec. 6.1 (rho0 = 1/3 N(-3, 1) + 2/3 N(3, 1)," \
+		"rho1 = N(0, 1)); 2-D, the 2-D toys of Sec. 6.2 (eight Gaussians to N(0, I)); 10-PC, scuot's" \
+		"swfr method between two days in 10 PCs (log rho1 a full-covariance mixture of 4 components" \
+		"fitted to the target cells, which are also the draws for Phi-hat). Pools of 4 x batch points;" \
+		"each iteration draws its minibatches (rho1 = N(0, I): fresh draws). $iters iterations after 3" \
+		"warm-up ones, repeated $repeats times: the median of the repeats (wall clock; CPU: process CPU" \
+		"time, all threads, which other work on the machine disturbs less). Threads: OMP_NUM_THREADS," \
+		"OPENBLAS_NUM_THREADS and torch.set_num_threads."
 	echo
-	echo "GFLOP: the matrix products of one scuot iteration, forward and gradient (2 m n k each, counted by the" \
-		"graph); bound: GFLOP / 97 GFLOP/s (dgemm on this machine at 2 threads), the time if every flop ran at" \
-		"dgemm's peak. These are products of n x (d + 1) and n x 32 by 32 x 32 matrices: the iteration is" \
-		"bound by the elementwise passes (tanh, log cosh, products and sums over n x 32 arrays, about 60% of" \
-		"the time, half of it glibc's tanh, exp and log1p), not by the flops."
+	echo "GFLOP: the matrix products of one scuot iteration, forward and gradient (2 m n k each, counted by" \
+		"the graph); bound: GFLOP / 97 GFLOP/s (dgemm on this machine at 2 threads), the time if every flop" \
+		"ran at dgemm's peak. The products are of n x (d + 1) and n x 32 by 32 x 32 matrices, and the" \
+		"iteration is far from that bound: it is made of passes over n x 32 arrays. Profiled at 1 thread" \
+		"(perf), glibc's tanh, exp and log1p (tanh and log cosh, about 4 n x 32 evaluations per right-hand" \
+		"side of the ODE) take 45% of scuot's time at d <= 2 and 32% at d = 10, the other elementwise" \
+		"loops 25-30%, dgemm 15-23%. PyTorch evaluates tanh, exp and log1p with SLEEF's vectorised" \
+		"functions; scuot keeps glibc's (the same results as before, bit for bit)."
 	echo
 	echo "## Correctness"
 	echo
@@ -90,8 +95,8 @@ done
 	echo
 	echo "| config | costs | gradients | Adam step | check |"
 	echo "|---|---:|---:|---:|---|"
-	sed 's/max relative error: costs \([^,]*\), gradients \([^ ]*\) [^,]*, Adam step \([^ ]*\) .*check \([a-zA-Z]*\).*/| \1 | \2 | \3 | \4 |/' \
-		"$tmp/check" | sed 's/^\([^ ]*\) /| \1 /'
+	re='s/max relative error: costs \([^,]*\), gradients \([^ ]*\) [^,]*, Adam step \([^ ]*\) .*'
+	sed "$re"'check \([a-zA-Z]*\).*/| \1 | \2 | \3 | \4 |/' "$tmp/check" | sed 's/^\([^ ]*\) /| \1 /'
 	for th in $ths; do
 		echo
 		echo "## $th thread(s)"
@@ -101,11 +106,24 @@ done
 		echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 		awk -v th=$th '$1 == th {
 			s = $8; sc = $11; fl = $12; t = $14; tc = $17; f = $19
-			printf "| %s | %d | %d | %d | %d | %d | %.1f | %.1f | %.1f | %.1f | %.2fx | %.1f | %.2fx | %.3f | %.2f | %s |\n",
-			       $2, $3, $4, $5, $6, $7, s, sc, t, tc, t / s, f, f / s, fl / 1e9, fl / 97e6,
+			printf "| %s | %d | %d | %d | %d | %d | %.1f | %.1f | %.1f | %.1f ", $2, $3, $4, $5, $6, $7, s, sc, t, tc
+			printf "| %.2fx | %.1f | %.2fx | %.3f | %.2f | %s |\n", t / s, f, f / s, fl / 1e9, fl / 97e6,
 			       (t / s >= 2 ? "met" : "NOT met")
 		}' "$tmp/times"
 	done
+	echo
+	echo "## Engine changes made for this benchmark"
+	echo
+	echo "Measured once when they were made (not by this run; 1 thread, CPU ms per iteration, the same" \
+		"swfr_bench before and after, alternated, on the 2-core machine at load 6-10), scuot before -> after" \
+		"the changes to src/lib/nn: 1-D 172-175 -> 88-105, 2-D 174-183 -> 130-134, 10-PC 418-472 -> 323-328;" \
+		"peak memory (1-D) 477 -> 179 MB. The changes: log cosh's derivative reuses the tanh node of its" \
+		"input (swfr_phi makes it for grad Phi), so each right-hand side evaluates tanh twice instead of four" \
+		"times over n x 32; scuot_nn_backward (first order) hands the memory of dead adjoint nodes back to" \
+		"the graph during its reverse sweep, so the sweep works in cache; and the first-order adjoints of" \
+		"tanh, sigmoid, log cosh, square and the sums of mul_row, mul_col and smul take one pass each" \
+		"instead of a chain of operations. The dumps (J, gradients, Adam step) are the same bit for bit" \
+		"before and after."
 	echo
 	echo "2x target: scuot float64 at least twice as fast as PyTorch float64 at the same thread count (wall" \
 		"clock medians). PyTorch float32 is its default precision, shown for information. Load average after:" \

@@ -1,17 +1,18 @@
 /* swfr_bench.c -- one training iteration of the learned spherical-WFR geodesics (swfr_train: forward system
- * (4.9) with RK4, inverse system (4.11) from rho1 draws, J, its parameter gradient, Adam): dump and timing.
+ * (4.9) by RK4, inverse system (4.11) from rho1 draws, J, its parameter gradient, Adam): dump and timing.
  * Used by run.sh against swfr_torch.py; not a test.
  *   swfr_bench [--dump FILE] [--repeats R] D BATCH TBATCH WIDTH STEPS ITERS SEED
- * Data: D = 1 the paper's 1-D mixture (Sec. 6.1) towards rho1 = N(0, 1); D = 2 eight Gaussians (the 2-D toys
- * of Sec. 6.2, as in FFJORD and OT-Flow) towards N(0, I); D >= 3 as scuot's swfr method between two days:
- * rho1 a full-covariance Gaussian mixture fitted to target cells, which are also the draws for Phi-hat.
- * Pools of 4 BATCH source points and 4 TBATCH target points; each timed iteration draws its minibatches.
- * --dump FILE: the configuration, the pools, the mixture, the initial parameters and, for one iteration on the
- * fixed minibatches (the first BATCH and TBATCH rows of the pools), the costs, the parameter gradients and the
- * parameters after the Adam step, as text ("mat NAME ROWS COLS" then the rows).
+ * Data: D = 1 the paper's 1-D mixture (Sec. 6.1) towards rho1 = N(0, 1); D = 2 eight Gaussians (the 2-D
+ * toys of Sec. 6.2, as in FFJORD and OT-Flow) towards N(0, I); D >= 3 as scuot's swfr method between two
+ * days: rho1 a full-covariance Gaussian mixture fitted to target cells, which are also the draws for
+ * Phi-hat.  Pools of 4 BATCH source points and 4 TBATCH target points; each timed iteration draws its
+ * minibatches.
+ * --dump FILE: the configuration, the pools, the mixture, the initial parameters and, for one iteration on
+ * the fixed minibatches (the first BATCH and TBATCH rows of the pools), the costs, the parameter gradients
+ * and the parameters after the Adam step, as text ("mat NAME ROWS COLS" then the rows).
  * Then: R times ITERS iterations (after 3 warm-up ones) of a fresh model of the same seed; prints
- * "ms_per_iteration(median) min max cpu_ms_per_iteration(median) flops_per_iteration last_J" (cpu: the process's
- * CPU time, all threads, less sensitive than the wall clock to other work on the machine). */
+ * "ms_per_iteration(median) min max cpu_ms_per_iteration(median) flops_per_iteration last_J" (cpu: the
+ * process's CPU time, all threads, less sensitive than the wall clock to other work on the machine). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,11 +92,12 @@ static void gen_data(gsl_rng *r, int64_t d, int64_t n, double *x, int64_t ny, do
 	}
 }
 
-/* The dump (see the top of the file): a fresh model of seed o->seed and one iteration on fixed minibatches, all
- * of the first B source points (draw_idx keeps every point in order when the batch is the whole set) and the
- * first NB target points as given draws of rho1.  Returns 0 or 1 after a message. */
+/* The dump (see the top of the file): a fresh model of seed o->seed and one iteration on fixed minibatches,
+ * all of the first B source points (draw_idx keeps every point in order when the batch is the whole set) and
+ * the first NB target points as given draws of rho1. Returns 0 or 1 after a message. */
 static int write_dump(const char *path, const swfr_opts *o, int64_t d, int64_t B, int64_t NB, int64_t n,
-                      const double *x, int64_t ny, const double *y, const scuot_gmm *gm, const swfr_target *tg)
+                      const double *x, int64_t ny, const double *y, const scuot_gmm *gm,
+                      const swfr_target *tg)
 {
 	FILE *f = fopen(path, "w");
 	swfr *s = NULL;

@@ -1,11 +1,12 @@
 #!/usr/bin/python3
-# swfr_torch.py -- the training iteration of scuot's swfr (src/lib/neural/swfr.c, swfr_train) in PyTorch, line by
-# line: the OT-Flow potential with its hand-derived gradient and Laplacian trace, RK4 on the same state, (4.11)
-# from rho1 draws, J, autograd for the parameter gradient only, Adam.  Used by run.sh; not a test.
-#   swfr_torch.py DUMP check                                 -> max relative errors against swfr_bench --dump
-#   swfr_torch.py DUMP time ITERS REPEATS DTYPE THREADS      -> "ms_per_iteration(median) min max cpu_ms(median) last_J"
-# DUMP is the file swfr_bench --dump wrote: configuration, data pools, mixture, initial parameters, and scuot's
-# costs, gradients and parameters after one Adam step on the fixed minibatches.
+# swfr_torch.py -- the training iteration of scuot's swfr (src/lib/neural/swfr.c, swfr_train) in PyTorch,
+# line by line: the OT-Flow potential with its hand-derived gradient and Laplacian trace, RK4 on the same
+# state, (4.11) from rho1 draws, J, autograd for the parameter gradient only, Adam.  Used by run.sh; not a
+# test.
+#   swfr_torch.py DUMP check                             -> max relative errors against swfr_bench --dump
+#   swfr_torch.py DUMP time ITERS REPEATS DTYPE THREADS  -> "ms_per_iteration(median) min max cpu_ms last_J"
+# DUMP is the file swfr_bench --dump wrote: configuration, data pools, mixture, initial parameters, and
+# scuot's costs, gradients and parameters after one Adam step on the fixed minibatches.
 import math
 import sys
 import time
@@ -129,9 +130,10 @@ class Model:
         for st in range(s.steps):
             t = t0 + st * h
             k1 = s.rhs(t, y, gw0)
-            k2 = s.rhs(t + h / 2, [None if y[q] is None else ax(y[q], h / 2, k1[q]) for q in range(NSTATE)], gw0)
-            k3 = s.rhs(t + h / 2, [None if y[q] is None else ax(y[q], h / 2, k2[q]) for q in range(NSTATE)], gw0)
-            k4 = s.rhs(t + h, [None if y[q] is None else ax(y[q], h, k3[q]) for q in range(NSTATE)], gw0)
+            stage = lambda k, kq: [None if y[q] is None else ax(y[q], k, kq[q]) for q in range(NSTATE)]
+            k2 = s.rhs(t + h / 2, stage(h / 2, k1), gw0)
+            k3 = s.rhs(t + h / 2, stage(h / 2, k2), gw0)
+            k4 = s.rhs(t + h, stage(h, k3), gw0)
             for q in range(NSTATE):
                 if y[q] is not None:
                     sm = ax(ax(ax(k1[q], 2, k2[q]), 2, k3[q]), 1, k4[q])
@@ -196,27 +198,29 @@ def check(D):
         e = abs(v.item() - r) / max(abs(r), 1e-300)
         worst = max(worst, e)
         print("%-7s scuot %.17g torch %.17g rel.err %.2e" % (name, r, v.item(), e))
-    # gradients: errors over the largest entry of all of scuot's gradients (the gradients in c and in the t column of
-    # b are zero in exact arithmetic -- a constant in Phi cancels in J -- so they hold rounding noise only)
+    # gradients: errors over the largest entry of all of scuot's gradients (the gradients in c and in the
+    # t column of b are zero in exact arithmetic -- a constant in Phi cancels in J -- and hold rounding noise)
     refs = {k: torch.tensor(D["grad.phi." + k], dtype=torch.float64) for k in NAMES}
     scale = max(r.abs().max().item() for r in refs.values())
     gerr = 0.0
     for k in NAMES:
         e = (M.P[k].grad - refs[k]).abs().max().item() / scale
         gerr = max(gerr, e)
-        print("grad %-3s max |torch - scuot| %.2e (largest entry %.3g)" % (k, e * scale, refs[k].abs().max().item()))
+        print("grad %-3s max |torch - scuot| %.2e (largest entry %.3g)"
+              % (k, e * scale, refs[k].abs().max().item()))
     opt.step()
-    # the Adam step: errors over the learning rate (the size of a first step), on the entries whose gradient is not
-    # rounding noise (a first step is lr g / (|g| + eps): for |g| near eps = 1e-8 it follows the noise)
+    # the Adam step: errors over the learning rate (the size of a first step), on the entries whose gradient
+    # is not rounding noise (a first step is lr g / (|g| + eps): for |g| near eps = 1e-8 it follows the noise)
     serr = 0.0
     for k in NAMES:
         r = torch.tensor(D["step.phi." + k], dtype=torch.float64)
         keep = refs[k].abs() > 1e-6 * scale
         if keep.any():
             serr = max(serr, (M.P[k].detach() - r)[keep].abs().max().item() / M.lr)
-    print("parameters after the Adam step: max |torch - scuot| / lr %.2e (entries of gradient above 1e-6 of the "
-          "largest)" % serr)
-    print("max relative error: costs %.2e, gradients %.2e (of the largest gradient entry), Adam step %.2e (of lr)" % (worst, gerr, serr))
+    print("parameters after the Adam step: max |torch - scuot| / lr %.2e (entries of gradient above 1e-6 "
+          "of the largest)" % serr)
+    print("max relative error: costs %.2e, gradients %.2e (of the largest gradient entry), Adam step %.2e "
+          "(of lr)" % (worst, gerr, serr))
     ok = worst <= 1e-10 and gerr <= 1e-10 and serr <= 1e-10
     print("check %s (tolerance 1e-10 on each)" % ("passed" if ok else "FAILED"))
     return 0 if ok else 1
