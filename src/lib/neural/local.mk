@@ -46,7 +46,13 @@ EXTRA_DIST += tests/bench/neural/uotgan_bench.sh tests/bench/neural/uotgan_bench
 EXTRA_PROGRAMS += tests/bench/swfr/papers
 tests_bench_swfr_papers_SOURCES = tests/bench/swfr/papers.c
 tests_bench_swfr_papers_LDADD = libscuot_all.la $(HDF5_LIBS)
-EXTRA_DIST += tests/bench/swfr/papers.py
+EXTRA_DIST += tests/bench/swfr/papers.py tests/bench/swfr/bayes.py
 
 # Growth ranking of the scaling factors against the simulator (not a test): tests/bench/neural/growth.py
 EXTRA_DIST += tests/bench/neural/growth.py
+
+# The swfr training iteration against PyTorch, built on request by tests/bench/swfr/run.sh (not a test).
+EXTRA_PROGRAMS += tests/bench/swfr/swfr_bench
+tests_bench_swfr_swfr_bench_SOURCES = tests/bench/swfr/swfr_bench.c
+tests_bench_swfr_swfr_bench_LDADD = libscuot_all.la $(HDF5_LIBS)
+EXTRA_DIST += tests/bench/swfr/run.sh tests/bench/swfr/swfr_torch.py

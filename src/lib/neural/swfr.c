@@ -337,6 +337,11 @@ const swfr_net *swfr_get_net(const swfr *s)
 	return &s->net;
 }
 
+double swfr_last_flops(const swfr *s)
+{
+	return scuot_nn_graph_flops(s->g);
+}
+
 static int grow(swfr *s, int64_t nd, int64_t ni, scuot_err *e)
 {
 	if (nd > s->cap) {

@@ -87,6 +87,9 @@ int swfr_new(swfr **out, const swfr_opts *o, int64_t d, scuot_err *e);
 void swfr_free(swfr *s);
 scuot_nn_model *swfr_model(swfr *s);
 const swfr_net *swfr_get_net(const swfr *s);
+/* Floating-point operations (2 m n k per product) of the matrix products of the last iteration of
+ * swfr_train, its parameter gradient included (scuot_nn_graph_flops of the graph; for benchmarks). */
+double swfr_last_flops(const swfr *s);
 /* Algorithm 1 (and 2, steps 1-6): iters Adam iterations on the particles x (n x d) of rho0 with weights w0
  * (NULL: equal; any positive scale) towards tg; curve (iters, or NULL) receives J of each iteration and last
  * the costs of the last one.  Warm: the parameters and Adam's moments carry over between calls. */

@@ -53,6 +53,7 @@ void scuot_nn_graph_free(scuot_nn_graph *g)
 		free(g->blocks[i]);
 	free(g->blocks);
 	free(g->nodes);
+	free(g->fl);
 	free(g);
 }
 
@@ -80,6 +81,7 @@ void scuot_nn_graph_reset(scuot_nn_graph *g)
 	g->total = 0;
 	g->n = 0;
 	g->flops = 0;
+	g->n_fl = 0;
 	g->epoch++;
 	g->err = (scuot_err){0};
 }
@@ -111,6 +113,51 @@ void nn_fail(scuot_nn_graph *g, int code, const char *what)
 		scuot_err_set(&g->err, code, "neural network graph: %s", what);
 }
 
+/* The free-list entry of buffers of len doubles (made when make is nonzero); NULL if none or no memory. */
+static struct nn_free *free_list(scuot_nn_graph *g, int64_t len, int make)
+{
+	for (int i = 0; i < g->n_fl; i++)
+		if (g->fl[i].len == len)
+			return &g->fl[i];
+	if (!make)
+		return NULL;
+	if (g->n_fl == g->cap_fl) {
+		int cap = g->cap_fl ? 2 * g->cap_fl : 16;
+		struct nn_free *f = realloc(g->fl, sizeof(*f) * (size_t)cap);
+		if (!f)
+			return NULL;
+		g->fl = f;
+		g->cap_fl = cap;
+	}
+	g->fl[g->n_fl] = (struct nn_free){ len, NULL };
+	return &g->fl[g->n_fl++];
+}
+
+/* Value memory of len doubles: a recycled buffer of that length, else new arena memory. */
+static double *value_get(scuot_nn_graph *g, int64_t len)
+{
+	struct nn_free *f = g->n_fl ? free_list(g, len, 0) : NULL;
+	if (f && f->head) {
+		void *p = f->head;
+		memcpy(&f->head, p, sizeof(void *));
+		return p;
+	}
+	return arena_get(g, sizeof(double) * (size_t)len);
+}
+
+/* Hand the value memory of the dead node x back (kept by the arena if the free list cannot grow). */
+static void value_put(scuot_nn_graph *g, scuot_nn_node *x)
+{
+	struct nn_free *f = free_list(g, x->r * x->c, 1);
+	if (x->op == NN_TANH && x->in[0]->tanh == x)
+		x->in[0]->tanh = NULL;
+	if (f) {
+		memcpy(x->v, &f->head, sizeof(void *));
+		f->head = x->v;
+	}
+	x->v = NULL;
+}
+
 /* Room for one more node on the tape: 0, or -1 with the error recorded. */
 static int tape_room(scuot_nn_graph *g)
 {
@@ -138,8 +185,7 @@ scuot_nn_node *nn_node(scuot_nn_graph *g, int op, int64_t r, int64_t c, scuot_nn
 	if (tape_room(g) < 0)
 		return NULL;
 	scuot_nn_node *x = arena_get(g, sizeof(*x));
-	double *v = x && (uint64_t)r * (uint64_t)c < (SIZE_MAX >> 4) ?
-	            arena_get(g, sizeof(double) * (size_t)r * (size_t)c) : NULL;
+	double *v = x && (uint64_t)r * (uint64_t)c < (SIZE_MAX >> 4) ? value_get(g, r * c) : NULL;
 	if (!x || !v) {
 		nn_fail(g, SCUOT_ENOMEM, "out of memory for node values");
 		return NULL;
@@ -212,11 +258,31 @@ scuot_nn_node *scuot_nn_param(scuot_nn_graph *g, scuot_nn_tensor *t)
 	return x;
 }
 
+/* ref (*cap entries, zero beyond the used ones) of at least len entries: 0, or -1 with the error recorded. */
+static int ref_room(scuot_nn_graph *g, int32_t **ref, int64_t *cap, int64_t len)
+{
+	if (g->err.code)
+		return -1;
+	if (len <= *cap)
+		return 0;
+	int64_t c = 2 * len + 1024;
+	int32_t *r = realloc(*ref, sizeof(*r) * (size_t)c);
+	if (!r) {
+		nn_fail(g, SCUOT_ENOMEM, "out of memory for adjoints");
+		return -1;
+	}
+	memset(r + *cap, 0, sizeof(*r) * (size_t)(c - *cap));
+	*ref = r, *cap = c;
+	return 0;
+}
+
 /* Reverse accumulation over the tape (Griewank and Walther, "Evaluating derivatives", 2008, ch. 3): the
  * adjoint of every node between the leaves and y, each vector-Jacobian product built from operations so that
- * the adjoints are differentiable in turn. */
-int scuot_nn_grad(scuot_nn_graph *g, scuot_nn_node *y, int n, scuot_nn_node *const *wrt, scuot_nn_node **out,
-                  scuot_err *e)
+ * the adjoints are differentiable in turn.  With recycle, ref counts the adjoint slots holding each node of
+ * the sweep (id >= top); once node i is done, its adjoint, the adjoints it replaced and the intermediates of
+ * its products that no slot holds are dead, and their value memory goes back to the graph (value_put). */
+int nn_grad(scuot_nn_graph *g, scuot_nn_node *y, int n, scuot_nn_node *const *wrt, scuot_nn_node **out,
+            int recycle, scuot_err *e)
 {
 	if (!y) {
 		nn_fail(g, SCUOT_EINTERNAL, "gradient of a failed node");
@@ -228,15 +294,17 @@ int scuot_nn_grad(scuot_nn_graph *g, scuot_nn_node *y, int n, scuot_nn_node *con
 		nn_fail(g, SCUOT_EINTERNAL, "gradient of a node that is not 1 x 1");
 		return scuot_nn_graph_error(g, e);
 	}
-	int64_t top = y->id + 1;
+	int64_t top = y->id + 1, rcap = 0;
 	scuot_nn_node **adj = calloc((size_t)top, sizeof(*adj));
 	unsigned char *want = calloc((size_t)top, 1);
+	int32_t *ref = NULL;
 	if (!adj || !want) {
-		free(adj);
-		free(want);
 		nn_fail(g, SCUOT_ENOMEM, "out of memory for adjoints");
-		return scuot_nn_graph_error(g, e);
+		goto out;
 	}
+	for (int k = 0; k < n; k++)
+		if (wrt[k] && wrt[k]->op > NN_PARAM)
+			recycle = 0; /* an inner node's adjoint is complete only at the end */
 	/* want: the node lies on a path from one of wrt to y */
 	for (int k = 0; k < n; k++)
 		if (wrt[k] && wrt[k]->id < top)
@@ -248,29 +316,63 @@ int scuot_nn_grad(scuot_nn_graph *g, scuot_nn_node *y, int n, scuot_nn_node *con
 				if (x->in[s] && want[x->in[s]->id])
 					want[i] = 1;
 	}
+#define REF(x) ref[(x)->id - top]
 	if (want[y->id]) {
 		adj[y->id] = scuot_nn_scalar(g, 1.0);
+		if (recycle && adj[y->id] && !ref_room(g, &ref, &rcap, g->n - top))
+			REF(adj[y->id]) = 1;
 		for (int64_t i = y->id; i >= 0 && !g->err.code; i--) {
-			scuot_nn_node *x = g->nodes[i];
+			scuot_nn_node *x = g->nodes[i], *dead[3];
+			int nd = 0;
 			if (!adj[i] || x->op <= NN_PARAM)
 				continue;
+			int64_t mark = g->n;
 			for (int s = 0; s < 2; s++) {
 				scuot_nn_node *u = x->in[s];
 				if (!u || !want[u->id])
 					continue;
-				scuot_nn_node *d = nn_vjp(g, x, s, adj[i]);
+				scuot_nn_node *d = NULL;
+				if (!recycle || !nn_vjp_fused(g, x, s, adj[i], &d))
+					d = nn_vjp(g, x, s, adj[i]);
 				if (!d)
 					continue; /* a zero contribution (masks), or an error caught below */
-				adj[u->id] = adj[u->id] ? scuot_nn_add(g, adj[u->id], d) : d;
+				scuot_nn_node *old = adj[u->id];
+				adj[u->id] = old ? scuot_nn_add(g, old, d) : d;
+				if (!recycle || !adj[u->id] || ref_room(g, &ref, &rcap, g->n - top) < 0)
+					continue;
+				REF(adj[u->id])++;
+				if (old && !--REF(old))
+					dead[nd++] = old;
 			}
+			if (!recycle || ref_room(g, &ref, &rcap, g->n - top) < 0)
+				continue;
+			/* node i is done: its adjoint leaves its slot */
+			if (adj[i]->id >= top && !--REF(adj[i]))
+				dead[nd++] = adj[i];
+			adj[i] = NULL;
+			for (int k = 0; k < nd; k++)
+				if (dead[k]->id < mark)
+					value_put(g, dead[k]);
+			for (int64_t j = mark; j < g->n; j++)
+				if (!REF(g->nodes[j]))
+					value_put(g, g->nodes[j]);
 		}
 	}
+#undef REF
 	for (int k = 0; k < n && !g->err.code; k++) {
 		scuot_nn_node *w = wrt[k];
 		out[k] = w && w->id < top && adj[w->id] ? adj[w->id] : scuot_nn_const(g, w ? w->r : 1, w ? w->c : 1,
 		                                                                        NULL);
 	}
+out:
 	free(adj);
 	free(want);
+	free(ref);
 	return scuot_nn_graph_error(g, e);
+}
+
+int scuot_nn_grad(scuot_nn_graph *g, scuot_nn_node *y, int n, scuot_nn_node *const *wrt, scuot_nn_node **out,
+                  scuot_err *e)
+{
+	return nn_grad(g, y, n, wrt, out, 0, e);
 }

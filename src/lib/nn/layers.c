@@ -112,7 +112,7 @@ int scuot_nn_backward(scuot_nn_graph *g, scuot_nn_node *loss, scuot_nn_model *m,
 			wrt[k++] = t->leaf;
 		}
 	}
-	if ((ret = scuot_nn_grad(g, loss, k, wrt, d, e)) < 0)
+	if ((ret = nn_grad(g, loss, k, wrt, d, 1, e)) < 0)
 		goto out;
 	for (int i = 0; i < k; i++)
 		for (int64_t j = 0; j < ts[i]->r * ts[i]->c; j++)

@@ -36,6 +36,7 @@ typedef struct scuot_nn_node {
 	struct scuot_nn_node *in[2]; /* operands */
 	double k;                    /* constant of the operation (scale, slope, exponent) */
 	int64_t a0, a1;              /* integer arguments (transposes, column offset and width) */
+	struct scuot_nn_node *tanh;  /* the engine's: tanh of this node once made (logcosh's derivative reuses it) */
 } scuot_nn_node;
 
 SCUOT_EXPORT scuot_nn_graph *scuot_nn_graph_new(void);

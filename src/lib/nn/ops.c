@@ -1,8 +1,9 @@
 /* ops.c -- the operations of nn.h: their values (BLAS for products, OpenMP over large elementwise loops) and
  * their vector-Jacobian products, each written with the same operations so that it can be differentiated. */
 #if defined(__GNUC__) && !defined(__clang__)
-/* the elementwise loops are the engine's memory-bound part: let GCC vectorise them at any -O level */
-#pragma GCC optimize("tree-vectorize", "no-trapping-math")
+/* the elementwise loops are the engine's memory-bound part: let GCC vectorise them at any -O level; no fused
+ * multiply-adds, so that the fused products of nn_vjp_fused round as the chains of operations they replace */
+#pragma GCC optimize("tree-vectorize", "no-trapping-math", "fp-contract=off")
 #endif
 #include <math.h>
 #include <stdint.h>
@@ -233,7 +234,10 @@ scuot_nn_node *scuot_nn_sigmoid(scuot_nn_graph *g, scuot_nn_node *a)
 
 scuot_nn_node *scuot_nn_tanh(scuot_nn_graph *g, scuot_nn_node *a)
 {
-	return unary(g, NN_TANH, a, 0);
+	scuot_nn_node *x = unary(g, NN_TANH, a, 0);
+	if (x && !a->tanh)
+		a->tanh = x;
+	return x;
 }
 
 scuot_nn_node *scuot_nn_logcosh(scuot_nn_graph *g, scuot_nn_node *a)
@@ -442,8 +446,8 @@ scuot_nn_node *nn_vjp(scuot_nn_graph *g, scuot_nn_node *x, int s, scuot_nn_node 
 		return scuot_nn_mul(g, gx, scuot_nn_mul(g, x, scuot_nn_add_scalar(g, scuot_nn_scale(g, x, -1), 1)));
 	case NN_TANH: /* 1 - y^2 */
 		return scuot_nn_mul(g, gx, scuot_nn_add_scalar(g, scuot_nn_scale(g, scuot_nn_square(g, x), -1), 1));
-	case NN_LOGCOSH:
-		return scuot_nn_mul(g, gx, scuot_nn_tanh(g, a));
+	case NN_LOGCOSH: /* tanh(a), the node already made if any (OT-Flow's potentials use both) */
+		return scuot_nn_mul(g, gx, a->tanh ? a->tanh : scuot_nn_tanh(g, a));
 	case NN_EXP:
 		return scuot_nn_mul(g, gx, x);
 	case NN_LOG:
@@ -461,4 +465,70 @@ scuot_nn_node *nn_vjp(scuot_nn_graph *g, scuot_nn_node *x, int s, scuot_nn_node 
 	}
 	nn_fail(g, SCUOT_EINTERNAL, "an operation without a derivative");
 	return NULL;
+}
+
+/* A fresh r x c node for a first-order adjoint: a constant, never differentiated. */
+static scuot_nn_node *value_node(scuot_nn_graph *g, int64_t r, int64_t c)
+{
+	return nn_node(g, NN_CONST, r, c, NULL, NULL);
+}
+
+int nn_vjp_fused(scuot_nn_graph *g, scuot_nn_node *x, int s, scuot_nn_node *gx, scuot_nn_node **d)
+{
+	scuot_nn_node *a = x->in[0], *o;
+	const double *G = gx->v, *A = a->v, *Y = x->v;
+	int64_t N = len(x), r = a->r, c = a->c;
+	switch (x->op) {
+	case NN_TANH: /* mul(G, add_scalar(scale(square(y), -1), 1)) */
+		if (!(o = value_node(g, r, c)))
+			break;
+		EACH(N) o->v[i] = G[i] * (-(Y[i] * Y[i]) + 1);
+		break;
+	case NN_SIGMOID: /* mul(G, mul(y, add_scalar(scale(y, -1), 1))) */
+		if (!(o = value_node(g, r, c)))
+			break;
+		EACH(N) o->v[i] = G[i] * (Y[i] * (-Y[i] + 1));
+		break;
+	case NN_LOGCOSH: /* mul(G, tanh(a)) */
+		if (a->tanh)
+			return 0;
+		if (!(o = value_node(g, r, c)))
+			break;
+		EACH(N) o->v[i] = G[i] * tanh(A[i]);
+		break;
+	case NN_SQUARE: /* scale(mul(G, a), 2) */
+		if (!(o = value_node(g, r, c)))
+			break;
+		EACH(N) o->v[i] = 2 * (G[i] * A[i]);
+		break;
+	case NN_MUL_ROW: /* s = 1: sum_rows(mul(G, a)), rows in order as scuot_nn_sum_rows */
+		if (s != 1 || !(o = value_node(g, 1, c)))
+			return s != 1 ? 0 : 1;
+		memset(o->v, 0, sizeof(double) * (size_t)c);
+		for (int64_t i = 0; i < r; i++)
+			for (int64_t j = 0; j < c; j++)
+				o->v[j] += G[i * c + j] * A[i * c + j];
+		break;
+	case NN_MUL_COL: /* s = 1: sum_cols(mul(G, a)) */
+		if (s != 1 || !(o = value_node(g, r, 1)))
+			return s != 1 ? 0 : 1;
+		for (int64_t i = 0; i < r; i++) {
+			double t = 0;
+			for (int64_t j = 0; j < c; j++)
+				t += G[i * c + j] * A[i * c + j];
+			o->v[i] = t;
+		}
+		break;
+	case NN_SMUL: /* s = 1: sum(mul(G, a)) */
+		if (s != 1 || !(o = value_node(g, 1, 1)))
+			return s != 1 ? 0 : 1;
+		o->v[0] = 0;
+		for (int64_t i = 0; i < r * c; i++)
+			o->v[0] += G[i] * A[i];
+		break;
+	default:
+		return 0;
+	}
+	*d = o;
+	return 1;
 }
