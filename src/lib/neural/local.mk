@@ -20,7 +20,7 @@ tests_unit_test_uotgan_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_uotgan_LDADD = $(UNIT_LIBS)
 check_PROGRAMS += tests/unit/test_swfr
 TESTS += tests/unit/test_swfr
-tests_unit_test_swfr_SOURCES = tests/unit/test_swfr.c
+tests_unit_test_swfr_SOURCES = tests/unit/test_swfr.c tests/unit/swfr_toys.h
 tests_unit_test_swfr_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_swfr_LDADD = $(UNIT_LIBS)
 check_PROGRAMS += tests/unit/test_uotgen
@@ -44,7 +44,7 @@ EXTRA_DIST += tests/bench/neural/uotgan_bench.sh tests/bench/neural/uotgan_bench
 
 # The swfr paper's figures (Sec. 6.1, 6.2): driver built on request by tests/bench/swfr/papers.py (not a test).
 EXTRA_PROGRAMS += tests/bench/swfr/papers
-tests_bench_swfr_papers_SOURCES = tests/bench/swfr/papers.c
+tests_bench_swfr_papers_SOURCES = tests/bench/swfr/papers.c tests/unit/swfr_toys.h
 tests_bench_swfr_papers_LDADD = libscuot_all.la $(HDF5_LIBS)
 EXTRA_DIST += tests/bench/swfr/papers.py tests/bench/swfr/bayes.py
 

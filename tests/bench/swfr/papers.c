@@ -32,6 +32,7 @@
 
 #include "core/rng.h"
 #include "neural/swfr_internal.h"
+#include "../../unit/swfr_toys.h"
 
 #define NONED 2048
 #define CHUNK 2000
@@ -182,27 +183,7 @@ static int oned(double alpha, int64_t iters, int64_t batch, double gamma2, const
 
 /* ---- Sec. 6.2 ---- */
 
-/* FFJORD's toy densities (toy_data.py) as tests/unit/test_swfr.c draws them: "8gaussians":
- * (4 (cos, sin)(k pi/4) + N(0, 0.5^2 I)) / sqrt(2); "moons": sklearn's make_moons, noise 0.1, s uniform on
- * [0, pi], then 2 p + (-1, -0.2) */
-static void draw_toy(int moons, gsl_rng *r, int64_t n, double *x)
-{
-	for (int64_t i = 0; i < n; i++) {
-		if (!moons) {
-			double th = M_PI / 4 * (double)gsl_rng_uniform_int(r, 8);
-			x[2 * i] = (4 * cos(th) + gsl_ran_gaussian(r, 0.5)) / M_SQRT2;
-			x[2 * i + 1] = (4 * sin(th) + gsl_ran_gaussian(r, 0.5)) / M_SQRT2;
-		} else {
-			double s = M_PI * gsl_rng_uniform(r), u, v;
-			if (gsl_rng_uniform(r) < 0.5)
-				u = cos(s), v = sin(s);
-			else
-				u = 1 - cos(s), v = 0.5 - sin(s);
-			x[2 * i] = 2 * (u + gsl_ran_gaussian(r, 0.1)) - 1;
-			x[2 * i + 1] = 2 * (v + gsl_ran_gaussian(r, 0.1)) - 0.2;
-		}
-	}
-}
+/* draw_toy: FFJORD's toy densities, as tests/unit/test_swfr.c draws them (tests/unit/swfr_toys.h) */
 
 static void write_pts(FILE *f, const double *z, const double *w, int64_t n)
 {
