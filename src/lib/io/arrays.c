@@ -8,7 +8,6 @@
 
 #include <hdf5.h>
 
-#include "config.h"
 #include "core/mat.h"
 #include "io/arrays.h"
 #include "io/h5util_internal.h"
@@ -121,8 +120,7 @@ static int write_body(hid_t f, const void *vctx, scuot_err *e)
 	hid_t g = -1;
 	int ret;
 	if ((ret = scuot_h5_attr_set_str(f, "format", w->kind, e)) ||
-	    (ret = scuot_h5_attr_set_i64s(f, "format_version", &ver, 1, e)) ||
-	    (ret = scuot_h5_attr_set_str(f, "scuot_version", PACKAGE_VERSION, e)))
+	    (ret = scuot_h5_attr_set_i64s(f, "format_version", &ver, 1, e)))
 		return ret;
 	if ((g = scuot_h5_group(f, "arrays", 0, e)) < 0)
 		return (int)g;

@@ -43,7 +43,7 @@ SCUOT_EXPORT int scuot_arrays_get(const scuot_arrays *s, const char *path, const
 /* The scalar called name, checked to lie in [lo, hi] (and to be an integer when integer is set). */
 SCUOT_EXPORT int scuot_arrays_scalar(const scuot_arrays *s, const char *path, const char *name, double lo,
                                      double hi, int integer, double *out, scuot_err *e);
-/* Write path atomically: root attributes format = kind, format_version = version, scuot_version; the
+/* Write path atomically: root attributes format = kind and format_version = version; the
  * matrices as 2-D float64 datasets /arrays/NAME, the labels as /labels. */
 SCUOT_EXPORT int scuot_arrays_write(const char *path, const char *kind, int version, const scuot_arrays *s,
                                     scuot_err *e);

@@ -117,6 +117,8 @@ with open(os.path.join(OUT, "bayes.md"), "w") as f:
     for r in rows:
         f.write("| %s | %.4f | %.4f | %.4f | %.4f | %.1f%% | %.1f%% | %.0f |\n"
                 % (r[0], r[1], r[2], r[3], r[4], 100 * r[5], 100 * r[6], r[7]))
+    miss = [r[0] for r in rows if r[5] > 0.05 or r[6] > 0.05]
+    f.write("\nOutside the issue's 5%% on mean or sd: %s.\n" % ("; ".join(miss) if miss else "none"))
     f.write("\nThe issue's criterion is mean and sd within 5% of the analytic posterior; `tests/cli/uotgen_bayes.sh` "
             "asserts it for the Sec. 6.3 posterior and the first online update (D_1..D_10).\n")
 print(open(os.path.join(OUT, "bayes.md")).read())
