@@ -23,9 +23,9 @@ double flow_tile_row(double *t, const double *zz, const double *v, int64_t nj, d
  * row with libm. */
 double flow_sincos_row(double *z, double *s, const double *b, int64_t n, double c);
 /* The same, and in the same pass the rows scaled by sqrt(wi): rs[k] <- sqrt(wi) s[k], rc[k] <- sqrt(wi) z[k]
- * (rc may be NULL), and mb[k] += wi z[k]. */
-double flow_sincos_row_w(double *z, double *s, double *rs, double *rc, double *mb, const double *b, int64_t n,
-                         double c, double wi);
+ * (rc may be NULL).  Stores only, no loads of what was stored: the arrays are distinct. */
+double flow_sincos_row_w(double *restrict z, double *restrict s, double *restrict rs, double *restrict rc,
+                         const double *restrict b, int64_t n, double c, double wi);
 
 /* out <- alpha A v + beta v for A symmetric (n x n) given by its upper triangle (row-major, lda n): block
  * rows of FLOW_SYMV_ROWS rows on the OpenMP threads, each into its own partial vector of part (n /

@@ -132,17 +132,16 @@ double flow_sincos_row(double *z, double *s, const double *b, int64_t n, double 
 __attribute__((target_clones("avx512f", "avx2", "default")))
 #endif
 #endif
-double flow_sincos_row_w(double *z, double *s, double *rs, double *rc, double *mb, const double *b, int64_t n,
-                         double c, double wi)
+double flow_sincos_row_w(double *restrict z, double *restrict s, double *restrict rs, double *restrict rc,
+                         const double *restrict b, int64_t n, double c, double wi)
 {
-	double big = 0, sw = sqrt(wi);
+	double big = 0, sw = sqrt(wi), cs = c * sw;
 	if (rc) {
 #pragma omp simd reduction(max : big)
 		for (int64_t k = 0; k < n; k++) {
 			double t = z[k] + b[k], at = fabs(t), cv, sv;
 			sincos_v(t, &cv, &sv);
-			z[k] = c * cv, s[k] = c * sv;
-			rs[k] = sw * s[k], rc[k] = sw * z[k], mb[k] += wi * z[k];
+			z[k] = c * cv, s[k] = c * sv, rs[k] = cs * sv, rc[k] = cs * cv;
 			big = at > big ? at : big;
 		}
 	} else {
@@ -150,8 +149,7 @@ double flow_sincos_row_w(double *z, double *s, double *rs, double *rc, double *m
 		for (int64_t k = 0; k < n; k++) {
 			double t = z[k] + b[k], at = fabs(t), cv, sv;
 			sincos_v(t, &cv, &sv);
-			z[k] = c * cv, s[k] = c * sv;
-			rs[k] = sw * s[k], mb[k] += wi * z[k];
+			z[k] = c * cv, s[k] = c * sv, rs[k] = cs * sv;
 			big = at > big ? at : big;
 		}
 	}

@@ -32,16 +32,13 @@ static void features(const scuot_kern_rff *f, const double *x, int64_t n, const 
 		double *mb = w ? mub + b * F : NULL;
 		cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(i1 - i0), (int)F, (int)d, 1.0, x + i0 * d,
 		            (int)d, f->W, (int)d, 0.0, cf + i0 * F, (int)F);
-		if (mb)
-			memset(mb, 0, sizeof(double) * (size_t)F);
-		int far = 0;
 		for (int64_t i = i0; i < i1; i++) {
 			double *ci = cf + i * F, *si = sf + i * F, *ri = mb ? rs + i * F : NULL, *rci = rc ? rc + i * F : NULL;
-			double sw, big = mb ? flow_sincos_row_w(ci, si, ri, rci, mb, f->b, F, c, w[i])
+			double sw, big = mb ? flow_sincos_row_w(ci, si, ri, rci, f->b, F, c, w[i])
 			                    : flow_sincos_row(ci, si, f->b, F, c);
 			if (!(big > 1e5))
 				continue;
-			far = 1, sw = mb ? sqrt(w[i]) : 0;
+			sw = mb ? sqrt(w[i]) : 0;
 			for (int64_t k = 0; k < F; k++) { /* far arguments: libm's full reduction */
 				double z = cblas_ddot((int)d, x + i * d, 1, f->W + k * d, 1) + f->b[k];
 				ci[k] = c * cos(z), si[k] = c * sin(z);
@@ -51,12 +48,10 @@ static void features(const scuot_kern_rff *f, const double *x, int64_t n, const 
 					rci[k] = sw * ci[k];
 			}
 		}
-		if (far && mb) { /* the block's embedding again from the corrected rows, in the same order */
-			memset(mb, 0, sizeof(double) * (size_t)F);
-			for (int64_t i = i0; i < i1; i++)
-				for (int64_t k = 0; k < F; k++)
-					mb[k] += w[i] * cf[i * F + k];
-		}
+		/* the block's embedding sum_i w_i cf_i: the rows are still in cache */
+		if (mb)
+			cblas_dgemv(CblasRowMajor, CblasTrans, (int)(i1 - i0), (int)F, 1.0, cf + i0 * F, (int)F, w + i0, 1,
+			            0.0, mb, 1);
 	}
 	flow_blas_restore(nblas);
 }
