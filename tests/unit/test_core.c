@@ -227,3 +227,49 @@ Test(err, exit_statuses)
 	scuot_err_prefix(&e, "%s: ", "f.h5ad");
 	cr_assert_str_eq(e.msg, "f.h5ad: first");
 }
+
+/* ---- core/vmath_internal.h and core/vexp_internal.h against glibc ---- */
+#include "core/vmath_internal.h"
+
+/* |a - b| in units of the last place of b (subnormal spacing at 0) */
+static double ulps(double a, double b)
+{
+	if (a == b || (isnan(a) && isnan(b)))
+		return 0;
+	double u = b == 0 ? 4.9406564584124654e-324 : nextafter(fabs(b), INFINITY) - fabs(b);
+	return fabs(a - b) / u;
+}
+
+Test(vmath, within_a_few_ulp_of_libm)
+{
+	double wt = 0, wm = 0, wl = 0, we = 0, at = 0, am = 0, al = 0, ae = 0;
+	uint64_t s = 88172645463325252ULL;
+	for (int i = 0; i < 400000; i++) {
+		s ^= s << 13, s ^= s >> 7, s ^= s << 17; /* xorshift64: magnitudes 1e-300 .. 1e3, both signs */
+		double r = (double)(s >> 11) / 9007199254740992.0, x = pow(10, -300 + 303 * r) * (s & 1 ? -1 : 1);
+		double y = i % 2 ? x : (r - 0.5) * 80; /* half of them in [-40, 40], where tanh and expm1 vary */
+		double t = fabs(y) <= 1 ? fabs(y) : 1 / fabs(y), u;
+		if ((u = ulps(scuot_vtanh(y), tanh(y))) > wt)
+			wt = u, at = y;
+		if ((u = ulps(scuot_vexpm1(y), expm1(y))) > wm)
+			wm = u, am = y;
+		if ((u = ulps(scuot_vlog1p01(t), log1p(t))) > wl)
+			wl = u, al = t;
+		if (y < 709 && (u = ulps(scuot_vexp(y), exp(y))) > we && exp(y) > 1e-300) /* normal results */
+			we = u, ae = y;
+	}
+	cr_assert(wt <= 4, "tanh: %g ulp at %.17g", wt, at);
+	cr_assert(wm <= 4, "expm1: %g ulp at %.17g", wm, am);
+	cr_assert(wl <= 2, "log1p: %g ulp at %.17g", wl, al);
+	cr_assert(we <= 2, "exp: %g ulp at %.17g", we, ae);
+	/* the edges: signed zeros, subnormals, saturation, infinities and NaN */
+	const double sp[] = { 0.0, -0.0, 5e-324, -5e-324, 1e-310, 19.99, 20, 20.01, -25, 700, 711, -800, INFINITY,
+	                      -INFINITY };
+	for (size_t k = 0; k < sizeof sp / sizeof sp[0]; k++) {
+		double v = scuot_vtanh(sp[k]);
+		cr_assert(v == tanh(sp[k]) && signbit(v) == signbit(tanh(sp[k])), "tanh(%g) = %g", sp[k], v);
+		cr_assert(ulps(scuot_vexpm1(sp[k]), expm1(sp[k])) <= 4, "expm1(%g) = %g", sp[k], scuot_vexpm1(sp[k]));
+	}
+	cr_assert(isnan(scuot_vtanh(NAN)) && isnan(scuot_vexpm1(NAN)) && isnan(scuot_vexp(NAN)));
+	cr_assert(scuot_vlog1p01(0) == 0 && scuot_vlog1p01(1) == log1p(1.0));
+}

@@ -11,6 +11,7 @@
 
 #include <cblas.h>
 
+#include "core/vmath_internal.h"
 #include "nn/nn_internal.h"
 
 /* The elementwise loops run on one thread, vectorised: the threads belong to BLAS.  OpenMP teams here would
@@ -18,6 +19,103 @@
  * long on 2 threads as with OMP_WAIT_POLICY=passive); measured on 2 cores, the loops are memory bound anyway. */
 #define EACH(N) _Pragma("omp simd") \
 	for (int64_t i = 0; i < (N); i++)
+
+/* The loops of the transcendental functions: vectorised (core/vmath_internal.h, a few ulp from glibc's tanh,
+ * exp and log1p), compiled for AVX-512, AVX2 and the baseline, chosen at load time. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define NN_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+#endif
+#ifndef NN_CLONES
+#define NN_CLONES
+#endif
+
+NN_CLONES static void v_tanh(double *restrict o, const double *restrict u, int64_t N)
+{
+	EACH(N) o[i] = scuot_vtanh(u[i]);
+}
+
+/* G tanh(a) */
+NN_CLONES static void v_mul_tanh(double *restrict o, const double *restrict g, const double *restrict u, int64_t N)
+{
+	EACH(N) o[i] = g[i] * scuot_vtanh(u[i]);
+}
+
+/* log cosh x = |x| + log(1 + e^{-2|x|}) - log 2 */
+NN_CLONES static void v_logcosh(double *restrict o, const double *restrict u, int64_t N)
+{
+	EACH(N) {
+		double a = fabs(u[i]);
+		o[i] = a + scuot_vlog1p01(scuot_vexp_neg(-2 * a)) - M_LN2;
+	}
+}
+
+NN_CLONES static void v_softplus(double *restrict o, const double *restrict u, int64_t N)
+{
+	EACH(N) o[i] = (u[i] > 0 ? u[i] : 0) + scuot_vlog1p01(scuot_vexp_neg(-fabs(u[i])));
+}
+
+NN_CLONES static void v_sigmoid(double *restrict o, const double *restrict u, int64_t N)
+{
+	EACH(N) {
+		double z = scuot_vexp_neg(-fabs(u[i]));
+		o[i] = u[i] >= 0 ? 1 / (1 + z) : z / (1 + z);
+	}
+}
+
+NN_CLONES static void v_exp(double *restrict o, const double *restrict u, int64_t N)
+{
+	EACH(N) o[i] = scuot_vexp(u[i]);
+}
+
+/* The loops of the broadcasts and masks, cloned the same way: elementwise, so every clone rounds alike (no
+ * fused multiply-adds in this file). */
+/* o <- a + b (op 0), a * b (op 1), with b a row broadcast down the r rows; a * b with b a column (op 2) */
+NN_CLONES static void v_row_op(double *restrict o, const double *restrict a, const double *restrict b, int64_t r,
+                               int64_t c, int op)
+{
+	for (int64_t i = 0; i < r; i++) {
+		const double *ai = a + i * c;
+		double *oi = o + i * c, bi = op == 2 ? b[i] : 0;
+		if (op == 0) {
+#pragma omp simd
+			for (int64_t j = 0; j < c; j++)
+				oi[j] = ai[j] + b[j];
+		} else if (op == 1) {
+#pragma omp simd
+			for (int64_t j = 0; j < c; j++)
+				oi[j] = ai[j] * b[j];
+		} else {
+#pragma omp simd
+			for (int64_t j = 0; j < c; j++)
+				oi[j] = ai[j] * bi;
+		}
+	}
+}
+
+/* o <- g (k + k1 [x > 0]) (branch-free, so that the loop vectorises); x NULL: o <- g k */
+NN_CLONES static void v_stepmul(double *restrict o, const double *restrict g, const double *restrict x, double k,
+                                double k1, int64_t N)
+{
+	if (x)
+		EACH(N) o[i] = g[i] * (k + k1 * (double)(x[i] > 0));
+	else
+		EACH(N) o[i] = g[i] * k;
+}
+
+/* o <- the column sums of the r x c matrix a, row by row, so each sum runs in the same order whatever the
+ * vector width */
+NN_CLONES static void v_sum_rows(double *restrict o, const double *restrict a, int64_t r, int64_t c)
+{
+	memset(o, 0, sizeof(double) * (size_t)c);
+	for (int64_t i = 0; i < r; i++) {
+		const double *ai = a + i * c;
+#pragma omp simd
+		for (int64_t j = 0; j < c; j++)
+			o[j] += ai[j];
+	}
+}
 
 static inline int64_t len(const scuot_nn_node *x)
 {
@@ -59,7 +157,7 @@ scuot_nn_node *scuot_nn_matmul(scuot_nn_graph *g, scuot_nn_node *a, int ta, scuo
 	return x;
 }
 
-static scuot_nn_node *binary(scuot_nn_graph *g, int op, scuot_nn_node *a, scuot_nn_node *b, const char *name)
+NN_CLONES static scuot_nn_node *binary(scuot_nn_graph *g, int op, scuot_nn_node *a, scuot_nn_node *b, const char *name)
 {
 	if (!shape_ok(g, a, b, BOTH(a, b) > 0 && a->r == b->r && a->c == b->c, name))
 		return NULL;
@@ -101,10 +199,7 @@ scuot_nn_node *scuot_nn_add_row(scuot_nn_graph *g, scuot_nn_node *a, scuot_nn_no
 	scuot_nn_node *x = nn_node(g, NN_ADD_ROW, a->r, a->c, a, b);
 	if (!x)
 		return NULL;
-	int64_t c = a->c;
-	for (int64_t i = 0; i < a->r; i++)
-		for (int64_t j = 0; j < c; j++)
-			x->v[i * c + j] = a->v[i * c + j] + b->v[j];
+	v_row_op(x->v, a->v, b->v, a->r, a->c, 0);
 	return x;
 }
 
@@ -115,10 +210,7 @@ scuot_nn_node *scuot_nn_mul_row(scuot_nn_graph *g, scuot_nn_node *a, scuot_nn_no
 	scuot_nn_node *x = nn_node(g, NN_MUL_ROW, a->r, a->c, a, s);
 	if (!x)
 		return NULL;
-	int64_t c = a->c;
-	for (int64_t i = 0; i < a->r; i++)
-		for (int64_t j = 0; j < c; j++)
-			x->v[i * c + j] = a->v[i * c + j] * s->v[j];
+	v_row_op(x->v, a->v, s->v, a->r, a->c, 1);
 	return x;
 }
 
@@ -129,10 +221,7 @@ scuot_nn_node *scuot_nn_mul_col(scuot_nn_graph *g, scuot_nn_node *a, scuot_nn_no
 	scuot_nn_node *x = nn_node(g, NN_MUL_COL, a->r, a->c, a, w);
 	if (!x)
 		return NULL;
-	int64_t c = a->c;
-	for (int64_t i = 0; i < a->r; i++)
-		for (int64_t j = 0; j < c; j++)
-			x->v[i * c + j] = a->v[i * c + j] * w->v[i];
+	v_row_op(x->v, a->v, w->v, a->r, a->c, 2);
 	return x;
 }
 
@@ -143,13 +232,11 @@ scuot_nn_node *scuot_nn_smul(scuot_nn_graph *g, scuot_nn_node *a, scuot_nn_node 
 	scuot_nn_node *x = nn_node(g, NN_SMUL, a->r, a->c, a, s);
 	if (!x)
 		return NULL;
-	double k = s->v[0];
-	int64_t N = len(x);
-	EACH(N) x->v[i] = a->v[i] * k;
+	v_stepmul(x->v, a->v, NULL, s->v[0], 0, len(x));
 	return x;
 }
 
-static scuot_nn_node *unary(scuot_nn_graph *g, int op, scuot_nn_node *a, double k)
+NN_CLONES static scuot_nn_node *unary(scuot_nn_graph *g, int op, scuot_nn_node *a, double k)
 {
 	if (!a)
 		return NULL;
@@ -171,23 +258,19 @@ static scuot_nn_node *unary(scuot_nn_graph *g, int op, scuot_nn_node *a, double 
 		EACH(N) o[i] = u[i] * (k + (1 - k) * (double)(u[i] > 0));
 		break;
 	case NN_SOFTPLUS:
-		EACH(N) o[i] = (u[i] > 0 ? u[i] : 0) + log1p(exp(-fabs(u[i])));
+		v_softplus(o, u, N);
 		break;
 	case NN_SIGMOID:
-		EACH(N) {
-			double z = exp(-fabs(u[i]));
-			o[i] = u[i] >= 0 ? 1 / (1 + z) : z / (1 + z);
-		}
+		v_sigmoid(o, u, N);
 		break;
 	case NN_TANH:
-		EACH(N) o[i] = tanh(u[i]);
+		v_tanh(o, u, N);
 		break;
 	case NN_LOGCOSH:
-		/* log cosh x = |x| + log(1 + e^{-2|x|}) - log 2 */
-		EACH(N) o[i] = fabs(u[i]) + log1p(exp(-2 * fabs(u[i]))) - M_LN2;
+		v_logcosh(o, u, N);
 		break;
 	case NN_EXP:
-		EACH(N) o[i] = exp(u[i]);
+		v_exp(o, u, N);
 		break;
 	case NN_LOG:
 		EACH(N) o[i] = log(u[i]);
@@ -274,11 +357,7 @@ scuot_nn_node *scuot_nn_stepmul(scuot_nn_graph *g, scuot_nn_node *grad, scuot_nn
 		return NULL;
 	o->k = k;
 	o->needs = grad->needs; /* no derivative in x */
-	int64_t N = len(o);
-	const double *gv = grad->v, *xv = x->v;
-	double *ov = o->v;
-	double k1 = 1 - k; /* branch-free, so that the loop vectorises */
-	EACH(N) ov[i] = gv[i] * (k + k1 * (double)(xv[i] > 0));
+	v_stepmul(o->v, grad->v, x->v, k, 1 - k, len(o));
 	return o;
 }
 
@@ -289,12 +368,7 @@ scuot_nn_node *scuot_nn_sum_rows(scuot_nn_graph *g, scuot_nn_node *a)
 	scuot_nn_node *x = nn_node(g, NN_SUM_ROWS, 1, a->c, a, NULL);
 	if (!x)
 		return NULL;
-	int64_t c = a->c;
-	memset(x->v, 0, sizeof(double) * (size_t)c);
-	/* row by row, so each column sum runs in the same order whatever the threads */
-	for (int64_t i = 0; i < a->r; i++)
-		for (int64_t j = 0; j < c; j++)
-			x->v[j] += a->v[i * c + j];
+	v_sum_rows(x->v, a->v, a->r, a->c);
 	return x;
 }
 
@@ -473,7 +547,7 @@ static scuot_nn_node *value_node(scuot_nn_graph *g, int64_t r, int64_t c)
 	return nn_node(g, NN_CONST, r, c, NULL, NULL);
 }
 
-int nn_vjp_fused(scuot_nn_graph *g, scuot_nn_node *x, int s, scuot_nn_node *gx, scuot_nn_node **d)
+NN_CLONES int nn_vjp_fused(scuot_nn_graph *g, scuot_nn_node *x, int s, scuot_nn_node *gx, scuot_nn_node **d)
 {
 	scuot_nn_node *a = x->in[0], *o;
 	const double *G = gx->v, *A = a->v, *Y = x->v;
@@ -494,7 +568,7 @@ int nn_vjp_fused(scuot_nn_graph *g, scuot_nn_node *x, int s, scuot_nn_node *gx, 
 			return 0;
 		if (!(o = value_node(g, r, c)))
 			break;
-		EACH(N) o->v[i] = G[i] * tanh(A[i]);
+		v_mul_tanh(o->v, G, A, N);
 		break;
 	case NN_SQUARE: /* scale(mul(G, a), 2) */
 		if (!(o = value_node(g, r, c)))
