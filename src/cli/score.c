@@ -13,8 +13,8 @@
 #include "core/outfile.h"
 #include "eval/eval.h"
 #include "io/h5ad.h"
+#include "io/meta.h"
 
-#define MAX_DAYS_LISTED 20
 
 typedef struct score_args {
 	scuot_eval_opts o;
@@ -213,69 +213,22 @@ static int same_day(double a, double b)
 	return fabs(a - b) <= 1e-9 * fmax(1, fabs(a));
 }
 
-/* "0, 2, 4" into buf: the distinct days of the column (sorted), or the categories. */
-static void list_days(const scuot_col *col, int64_t n, char *buf, size_t len)
-{
-	double days[MAX_DAYS_LISTED];
-	int nd = 0, more = 0;
-	size_t off = 0;
-	for (int64_t r = 0; r < n; r++) {
-		double v = scuot_col_num(col, r);
-		int k, seen = 0;
-		if (isnan(v))
-			continue;
-		for (k = 0; k < nd && !seen; k++)
-			seen = same_day(days[k], v);
-		if (seen)
-			continue;
-		if (nd == MAX_DAYS_LISTED) {
-			more = 1;
-			continue;
-		}
-		for (k = nd++; k > 0 && days[k - 1] > v; k--)
-			days[k] = days[k - 1];
-		days[k] = v;
-	}
-	buf[0] = 0;
-	for (int k = 0; k < nd && off < len; k++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%g", k ? ", " : "", days[k]);
-	if (more && off < len)
-		snprintf(buf + off, len - off, ", ...");
-	if (!nd)
-		snprintf(buf, len, "none");
-}
-
-/* Rows of the cells of day t; EINPUT when there are none (absent, or an empty category). */
-static int day_cells(const char *path, const scuot_col *col, int64_t n, const char *key, double t, const char *opt,
+/* The embedding rows of the cells of day t (scuot_meta_day_rows: EINPUT when there are none, naming the days
+ * present). */
+static int day_cells(const char *path, const scuot_adata *a, const char *key, double t, const char *opt,
                      const scuot_mat *emb, pop_row *row, scuot_err *e)
 {
-	int64_t k = 0, d = emb->ncol;
-	char days[512];
-	for (int64_t r = 0; r < n; r++)
-		k += same_day(scuot_col_num(col, r), t);
-	if (!k) {
-		list_days(col, n, days, sizeof days);
-		if (col->type == SCUOT_COL_CATEGORICAL)
-			for (int64_t c = 0; c < col->ncat; c++) {
-				char *end;
-				double v = strtod(col->cats[c], &end);
-				if (!*end && same_day(v, t))
-					return scuot_err_set(e, SCUOT_EINPUT,
-					                     "%s: %s %g: day is a category of /obs/%s but has no cells (days with "
-					                     "cells: %s); choose another day",
-					                     path, opt, t, key, days);
-			}
-		return scuot_err_set(e, SCUOT_EINPUT, "%s: %s %g: no cells of that day in /obs/%s (days present: %s)",
-		                     path, opt, t, key, days);
+	int64_t *r = NULL, k = 0, d = emb->ncol;
+	int ret = scuot_meta_day_rows(a, key, &t, 1, path, opt, &r, &k, e);
+	if (!ret && !(row->x = scuot_alloc((size_t)(k * d), sizeof(double), 0, "day cells", e)))
+		ret = e->code;
+	if (!ret) {
+		row->n = k;
+		for (int64_t i = 0; i < k; i++)
+			memcpy(row->x + i * d, emb->data + r[i] * d, sizeof(double) * (size_t)d);
 	}
-	row->n = k;
-	if (!(row->x = scuot_alloc((size_t)(k * d), sizeof(double), 0, "day cells", e)))
-		return e->code;
-	k = 0;
-	for (int64_t r = 0; r < n; r++)
-		if (same_day(scuot_col_num(col, r), t))
-			memcpy(row->x + (k++) * d, emb->data + r * d, sizeof(double) * (size_t)d);
-	return 0;
+	free(r);
+	return ret;
 }
 
 static int check_finite(const char *path, const char *key, const scuot_mat *m, scuot_err *e)
@@ -671,11 +624,9 @@ static int run(const scuot_cli *c, const score_args *sa, scuot_err *e)
 		goto done;
 	}
 	if ((ret = check_finite(sa->truth, sa->embedding, emb, e)) ||
-	    (ret = day_cells(sa->truth, &t->obs.cols[dc], t->n_obs, sa->day_key, sa->at, "--at", emb, &truth, e)) ||
-	    (ret = day_cells(sa->truth, &t->obs.cols[dc], t->n_obs, sa->day_key, sa->from, "--from", emb,
-	                     &rows[sa->n_pred], e)) ||
-	    (ret = day_cells(sa->truth, &t->obs.cols[dc], t->n_obs, sa->day_key, sa->to, "--to", emb,
-	                     &rows[sa->n_pred + 1], e)))
+	    (ret = day_cells(sa->truth, t, sa->day_key, sa->at, "--at", emb, &truth, e)) ||
+	    (ret = day_cells(sa->truth, t, sa->day_key, sa->from, "--from", emb, &rows[sa->n_pred], e)) ||
+	    (ret = day_cells(sa->truth, t, sa->day_key, sa->to, "--to", emb, &rows[sa->n_pred + 1], e)))
 		goto done;
 	if (sa->growth && (ret = growth_weights(sa, t, &t->obs.cols[dc], &gw, e)))
 		goto done;

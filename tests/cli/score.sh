@@ -120,13 +120,13 @@ paste "$O.u" "$O.p" | awk -F'\t' 'NR > 1 { d = $4 - $12; if (d < 0) d = -d; if (
 	ok "scaled unit-norm coordinates = X_pca scores in EMD" || not_ok "scaled unit coordinates" "$(paste "$O.u" "$O.p")"
 
 # --- bad inputs: exit 2, the file and the problem named, no output ---
-run_expect "day not present" 2 "pca.h5ad: --at 5: no cells of that day in /obs/day \(days present: 0, 2, 4, 6, 8\)" "$O.b" \
+run_expect "day not present" 2 "pca.h5ad: --at: day 5 has no cells \(days present: 0, 2, 4, 6, 8\)" "$O.b" \
 	"$S" --truth "$WORK/pca.h5ad" --from 2 --at 5 --to 6 "$WORK/self.h5ad" -o "$O.b"
-run_expect "from not present" 2 "--from 1: no cells of that day" "$O.b" "$S" --truth "$WORK/pca.h5ad" --from 1 --at 4 --to 6 -o "$O.b"
+run_expect "from not present" 2 "--from: day 1 has no cells" "$O.b" "$S" --truth "$WORK/pca.h5ad" --from 1 --at 4 --to 6 -o "$O.b"
 run_expect "at not between" 2 "--at 7 is not strictly between --from 2 and --to 6" "$O.b" \
 	"$S" --truth "$WORK/pca.h5ad" --from 2 --at 7 --to 6 "$WORK/self.h5ad" -o "$O.b"
 run_expect "at equal to from" 2 "--at 2 is not strictly between" "$O.b" "$S" --truth "$WORK/pca.h5ad" --from 2 --at 2 --to 6 -o "$O.b"
-run_expect "empty day" 2 "catday.h5ad: --at 5: day is a category of /obs/day but has no cells" "$O.b" \
+run_expect "empty day" 2 "catday.h5ad: --at: day 5 is a category of /obs/day but has no cells \(days with cells: 0, 2, 4, 6, 8\); choose another day" "$O.b" \
 	"$S" --truth "$WORK/catday.h5ad" --from 4 --at 5 --to 6 -o "$O.b"
 run_expect "embedding missing in truth" 2 "pca.h5ad: /obsm/X_umap: no such embedding \(obsm holds: .*X_pca\)" "$O.b" \
 	"$S" $T --embedding X_umap -o "$O.b"

@@ -202,23 +202,42 @@ done:
 	return ret;
 }
 
-/* The distinct days of column c (up to 16) as "0, 2, 4" into buf. */
+#define MAX_DAYS_LISTED 20
+
+static int same_day(double a, double b)
+{
+	return fabs(a - b) <= 1e-9 * fmax(1, fabs(a));
+}
+
+/* The distinct days of column c, sorted, as "0, 2, 4" into buf (the first MAX_DAYS_LISTED, then "..."). */
 static void days_present(const scuot_col *c, int64_t n, char *buf, size_t len)
 {
-	double seen[16];
-	int ns = 0;
-	buf[0] = 0;
-	for (int64_t i = 0; i < n && ns < 16; i++) {
-		double v = scuot_col_num(c, i);
-		int k;
-		for (k = 0; k < ns && seen[k] != v; k++)
-			;
-		if (k == ns && !isnan(v)) {
-			seen[ns++] = v;
-			snprintf(buf + strlen(buf), len - strlen(buf), "%s%g", ns > 1 ? ", " : "", v);
+	double days[MAX_DAYS_LISTED];
+	int nd = 0, more = 0;
+	size_t off = 0;
+	for (int64_t r = 0; r < n; r++) {
+		double v = scuot_col_num(c, r);
+		int k, seen = 0;
+		if (isnan(v))
+			continue;
+		for (k = 0; k < nd && !seen; k++)
+			seen = same_day(days[k], v);
+		if (seen)
+			continue;
+		if (nd == MAX_DAYS_LISTED) {
+			more = 1;
+			continue;
 		}
+		for (k = nd++; k > 0 && days[k - 1] > v; k--)
+			days[k] = days[k - 1];
+		days[k] = v;
 	}
-	if (!ns)
+	buf[0] = 0;
+	for (int k = 0; k < nd && off < len; k++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%g", k ? ", " : "", days[k]);
+	if (more && off < len)
+		snprintf(buf + off, len - off, ", ...");
+	if (!nd)
 		snprintf(buf, len, "none");
 }
 
@@ -236,13 +255,22 @@ int scuot_meta_day_rows(const scuot_adata *a, const char *day_key, const double 
 	for (int d = 0; d < n; d++) {
 		int64_t k = 0;
 		for (int64_t i = 0; i < a->n_obs && !k; i++)
-			k += fabs(scuot_col_num(c, i) - days[d]) <= 1e-9;
-		if (!k) {
-			char list[256];
-			days_present(c, a->n_obs, list, sizeof list);
-			return scuot_err_set(e, SCUOT_EINPUT, "%s: %s: day %g has no cells (days present: %s)", name,
-			                     opt, days[d], list);
-		}
+			k += same_day(scuot_col_num(c, i), days[d]);
+		if (k)
+			continue;
+		char list[512];
+		days_present(c, a->n_obs, list, sizeof list);
+		if (c->type == SCUOT_COL_CATEGORICAL)
+			for (int64_t j = 0; j < c->ncat; j++) {
+				char *end;
+				double v = strtod(c->cats[j], &end);
+				if (end != c->cats[j] && !*end && same_day(v, days[d]))
+					return scuot_err_set(e, SCUOT_EINPUT, "%s: %s: day %g is a category of /obs/%s but has no "
+					                     "cells (days with cells: %s); choose another day", name, opt, days[d],
+					                     day_key, list);
+			}
+		return scuot_err_set(e, SCUOT_EINPUT, "%s: %s: day %g has no cells (days present: %s)", name,
+		                     opt, days[d], list);
 	}
 	int64_t *r = scuot_alloc((size_t)(a->n_obs ? a->n_obs : 1), sizeof *r, 0, "day rows", e), k = 0;
 	if (!r)
@@ -250,7 +278,7 @@ int scuot_meta_day_rows(const scuot_adata *a, const char *day_key, const double 
 	for (int64_t i = 0; i < a->n_obs; i++) {
 		double v = scuot_col_num(c, i);
 		for (int d = 0; d < n; d++)
-			if (fabs(v - days[d]) <= 1e-9) {
+			if (same_day(v, days[d])) {
 				r[k++] = i;
 				break;
 			}
