@@ -7,6 +7,24 @@
 #include <stdint.h>
 #include <string.h>
 
+/* (exp(r) - 1 - r) / r^2 = 1/2 + r/6 + ... + r^11/13! by Horner's rule: the Taylor polynomial of exp (and of
+ * expm1) without its first two terms, for |r| <= ln 2 / 2. */
+static inline __attribute__((always_inline)) double scuot_vexp_tail(double r)
+{
+	double p = 1.0 / 6227020800.0;
+	p = p * r + 1.0 / 479001600.0;
+	p = p * r + 1.0 / 39916800.0;
+	p = p * r + 1.0 / 3628800.0;
+	p = p * r + 1.0 / 362880.0;
+	p = p * r + 1.0 / 40320.0;
+	p = p * r + 1.0 / 5040.0;
+	p = p * r + 1.0 / 720.0;
+	p = p * r + 1.0 / 120.0;
+	p = p * r + 1.0 / 24.0;
+	p = p * r + 1.0 / 6.0;
+	return p * r + 0.5;
+}
+
 /* exp(tc) for tc in [-746, 709] as p * 2^(k - k2) * 2^k2: Cody & Waite reduction tc = k ln 2 + r with fdlibm's
  * split of ln 2, |r| <= ln 2 / 2, exp(r) by its Taylor polynomial of degree 13 (truncation below 1e-17
  * relative), 2^k built in the exponent bits (in two factors when k2 != 0, for the subnormal results); within
@@ -18,18 +36,7 @@ static inline __attribute__((always_inline)) double scuot_vexp_core(double tc, i
 	double sh = tc * log2e + shift, kd = sh - shift, r, p, sc, sc2;
 	int64_t bits, b2;
 	r = (tc - kd * ln2hi) - kd * ln2lo;
-	p = 1.0 / 6227020800.0;
-	p = p * r + 1.0 / 479001600.0;
-	p = p * r + 1.0 / 39916800.0;
-	p = p * r + 1.0 / 3628800.0;
-	p = p * r + 1.0 / 362880.0;
-	p = p * r + 1.0 / 40320.0;
-	p = p * r + 1.0 / 5040.0;
-	p = p * r + 1.0 / 720.0;
-	p = p * r + 1.0 / 120.0;
-	p = p * r + 1.0 / 24.0;
-	p = p * r + 1.0 / 6.0;
-	p = p * r + 0.5;
+	p = scuot_vexp_tail(r);
 	p = p * r + 1.0;
 	p = p * r + 1.0;
 	memcpy(&bits, &sh, sizeof bits); /* the low bits of sh hold k + 2^51 */

@@ -15,18 +15,7 @@
  * 709, -1 below -746, NaN for NaN. */
 static inline __attribute__((always_inline)) double scuot_vexpm1(double t)
 {
-	double p = 1.0 / 6227020800.0;
-	p = p * t + 1.0 / 479001600.0;
-	p = p * t + 1.0 / 39916800.0;
-	p = p * t + 1.0 / 3628800.0;
-	p = p * t + 1.0 / 362880.0;
-	p = p * t + 1.0 / 40320.0;
-	p = p * t + 1.0 / 5040.0;
-	p = p * t + 1.0 / 720.0;
-	p = p * t + 1.0 / 120.0;
-	p = p * t + 1.0 / 24.0;
-	p = p * t + 1.0 / 6.0;
-	p = p * t + 0.5;
+	double p = scuot_vexp_tail(t);
 	p = t + t * (t * p);
 	double big = scuot_vexp(t) - 1.0;
 	return fabs(t) <= 0.34657359027997264 ? p : big;
