@@ -14,6 +14,7 @@
 #include "neural/uotgen.h"
 
 #define MAX_COLS 4096
+#define INIT_LR_FACTOR 0.1 /* --init without --lr: the default rate times this */
 
 typedef struct ug_args {
 	int mode; /* 't' train, 's' sample */
@@ -23,6 +24,7 @@ typedef struct ug_args {
 	int ncols;
 	int64_t n;
 	int model_set; /* a model setting was given (refused with --init) */
+	int lr_set;    /* --lr was given */
 	const char *model_opt; /* its long name */
 	scuot_uotgen_opts o;
 } ug_args;
@@ -64,13 +66,14 @@ static void usage(FILE *fp, const scuot_cli *c)
 	        "  --iters N             Adam iterations [%lld]\n"
 	        "  --batch N             samples per iteration (0: all) [%lld]\n"
 	        "  --tbatch N            N(0, I) draws per iteration [%lld]\n"
-	        "  --lr X                Adam learning rate [%g]\n"
+	        "  --lr X                Adam learning rate [%g; with --init %g: the model is trained, a large rate\n"
+	        "                        throws it off]\n"
 	        "  --lr-decay X          the rate falls geometrically to X times --lr over the iterations [%g]\n\n"
 	        "sample: MODEL is a file written by scuot-uotgen train.\n"
 	        "  -n N                  number of N(0, I) draws taken back to rho0 [required]\n"
 	        "  -o, --output FILE     TSV: id, the coordinates, weight (mean 1) [required]\n",
 	        d.alpha, (long long)d.width, (long long)d.rank, d.gamma1, d.gamma2, d.steps, (long long)d.iters,
-	        (long long)d.batch, (long long)d.tbatch, d.lr, d.lr_decay);
+	        (long long)d.batch, (long long)d.tbatch, d.lr, INIT_LR_FACTOR * d.lr, d.lr_decay);
 	scuot_cli_global_help(fp, c);
 	fprintf(fp, "\nExample (the posterior of a Bayesian model, then an online update):\n"
 	            "  scuot-uotgen train --weight-column likelihood prior.tsv -o post.h5\n"
@@ -194,7 +197,7 @@ static int parse_args(int argc, char **argv, scuot_cli *c, ug_args *a)
 				return 2;
 			if (!(x > 0 && x <= 10))
 				return scuot_cli_usage_error(c, "--lr %s is out of range (0, 10]", optarg);
-			a->o.lr = x;
+			a->o.lr = x, a->lr_set = 1;
 			break;
 		case OPT_LRD:
 			if (scuot_cli_double(c, "--lr-decay", optarg, &x) < 0)
@@ -376,6 +379,8 @@ static int train(const scuot_cli *c, ug_args *a, scuot_err *e)
 	if ((ret = read_samples(a, &x, &w, &n, &d, &names, e)))
 		goto done;
 	if (a->init) {
+		if (!a->lr_set)
+			a->o.lr *= INIT_LR_FACTOR;
 		if ((ret = scuot_uotgen_load(&u, a->init, e)))
 			goto done;
 		if (scuot_uotgen_dim(u) != d) {

@@ -33,12 +33,12 @@ static void features(const scuot_kern_rff *f, const double *x, int64_t n, const 
 		cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(i1 - i0), (int)F, (int)d, 1.0, x + i0 * d,
 		            (int)d, f->W, (int)d, 0.0, cf + i0 * F, (int)F);
 		for (int64_t i = i0; i < i1; i++) {
-			double *ci = cf + i * F, *si = sf + i * F, *ri = mb ? rs + i * F : NULL, *rci = rc ? rc + i * F : NULL;
-			double sw, big = mb ? flow_sincos_row_w(ci, si, ri, rci, f->b, F, c, w[i])
+			double *ci = cf + i * F, *si = sf + i * F, *ri = rs ? rs + i * F : NULL, *rci = rc ? rc + i * F : NULL;
+			double sw, big = ri ? flow_sincos_row_w(ci, si, ri, rci, f->b, F, c, w[i])
 			                    : flow_sincos_row(ci, si, f->b, F, c);
 			if (!(big > 1e5))
 				continue;
-			sw = mb ? sqrt(w[i]) : 0;
+			sw = ri ? sqrt(w[i]) : 0;
 			for (int64_t k = 0; k < F; k++) { /* far arguments: libm's full reduction */
 				double z = cblas_ddot((int)d, x + i * d, 1, f->W + k * d, 1) + f->b[k];
 				ci[k] = c * cos(z), si[k] = c * sin(z);
@@ -73,9 +73,10 @@ static void critic_ws_free(critic_ws *k)
 }
 
 /* The critic (see scuot_flow_sobolev_critic) from the scaled features rs (and rc when alpha != 0) and the
- * block sums mub of features(); ws NULL: work arrays of this call only.  The rank-k updates run on chunks of
+ * block sums mub of features(); with equal masses wc (alpha = 0) rs may be the unscaled sines, and their
+ * rank-k updates are scaled by rscale = wc (else 1); ws NULL: work arrays of this call only.  The rank-k updates run on chunks of
  * rows fixed by n (sum_i w_i s_i s_i^T, and sum_i w_i phi_i phi_i^T, a task each), summed in chunk order. */
-static int critic_from_features(const scuot_kern_rff *f, const double *rs, const double *rc,
+static int critic_from_features(const scuot_kern_rff *f, const double *rs, double rscale, const double *rc,
                                 const double *mub, int64_t n, const double *mu_p, double alpha, double gamma,
                                 double lambda, double *u, double *mu_q, critic_ws *ws, scuot_err *e)
 {
@@ -106,8 +107,8 @@ static int critic_from_features(const scuot_kern_rff *f, const double *rs, const
 	for (int64_t t = 0; t < nt; t++) {
 		int64_t c = t / nk, i0 = c * n / nch, i1 = (c + 1) * n / nch;
 		const double *r = t % nk ? rc : rs;
-		cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)F, (int)(i1 - i0), 1.0, r + i0 * F, (int)F, 0.0,
-		            part + t * F * F, (int)F);
+		cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)F, (int)(i1 - i0), t % nk ? 1.0 : rscale,
+		            r + i0 * F, (int)F, 0.0, part + t * F * F, (int)F);
 	}
 	for (int64_t k = 0; k < F; k++) {
 		double s = 0;
@@ -194,7 +195,7 @@ int scuot_flow_sobolev_critic(const scuot_kern_rff *f, const double *x, int64_t 
 		goto done;
 	}
 	features(f, x, n, w, cf, sf, rs, rc, mub);
-	ret = critic_from_features(f, rs, rc, mub, n, mu_p, alpha, gamma, lambda, u, mu_q, NULL, e);
+	ret = critic_from_features(f, rs, 1.0, rc, mub, n, mu_p, alpha, gamma, lambda, u, mu_q, NULL, e);
 done:
 	free(cf);
 	free(sf);
@@ -264,8 +265,8 @@ static int run_sobolev(const scuot_ot_param *t, int np, const scuot_ot_problem *
 	int64_t F = (int64_t)flow_par(t, np, par, "features"), steps = (int64_t)flow_par(t, np, par, "steps");
 	int64_t every = (int64_t)flow_par(t, np, par, "record"), n = p->n, d = p->d;
 	double alpha = usd ? flow_par(t, np, par, "alpha") : 0, gamma = usd ? flow_par(t, np, par, "gamma") : 1;
-	double tau = usd ? flow_par(t, np, par, "tau") : 0, d0, d1;
-	int ret;
+	double tau = usd ? flow_par(t, np, par, "tau") : 0, d0, d1, wc;
+	int ret, equal = !usd;
 	if ((ret = flow_state_init(&s, p, usd && gamma == 0, e)))
 		goto done;
 	if (!(sigma > 0))
@@ -277,9 +278,14 @@ static int run_sobolev(const scuot_ot_param *t, int np, const scuot_ot_problem *
 		ret = e->code;
 		goto done;
 	}
+	/* ksd's masses never change: when they are equal the rank-k update scales the sines by the mass instead of
+	 * a scaled copy of them (one n x F array less to write and read each step) */
+	for (int64_t i = 1; i < n && equal; i++)
+		equal = s.w[i] == s.w[0];
+	wc = equal ? s.w[0] : 1.0;
 	if (!(cf = scuot_alloc((size_t)n, (size_t)F * sizeof(double), 0, "features", e)) ||
 	    !(sf = scuot_alloc((size_t)n, (size_t)F * sizeof(double), 0, "features", e)) ||
-	    !(rs = scuot_alloc((size_t)n, (size_t)F * sizeof(double), 0, "weighted features", e)) ||
+	    (!equal && !(rs = scuot_alloc((size_t)n, (size_t)F * sizeof(double), 0, "weighted features", e))) ||
 	    (alpha != 0 && !(rc = scuot_alloc((size_t)n, (size_t)F * sizeof(double), 0, "weighted features", e))) ||
 	    !(mub = scuot_alloc((size_t)((n + FLOW_BLOCK - 1) / FLOW_BLOCK), (size_t)F * sizeof(double), 0,
 	                        "embedding blocks", e)) ||
@@ -304,7 +310,8 @@ static int run_sobolev(const scuot_ot_param *t, int np, const scuot_ot_problem *
 	for (int64_t it = 1; it <= steps; it++) {
 		/* the critic of the particles, then x <- x + eps grad u(x) in place (the features hold the old x) */
 		features(f, s.x, n, s.w, cf, sf, rs, rc, mub);
-		if ((ret = critic_from_features(f, rs, rc, mub, n, mu_p, alpha, gamma, lambda, u, NULL, &ws, e)) ||
+		if ((ret = critic_from_features(f, equal ? sf : rs, wc, rc, mub, n, mu_p, alpha, gamma, lambda, u, NULL, &ws,
+		                                e)) ||
 		    (ret = eval_from_features(f, u, cf, sf, n, usd ? val : NULL, s.x, eps, 1.0, &ws, e)))
 			goto done;
 		if (usd) {

@@ -29,19 +29,22 @@ best() { # the fastest of three runs of a command printing "seconds ..."
 		"$(/usr/bin/python3 -c 'import torch; print(torch.__version__)') (critic_torch.py) in float64 (equal precision) and" \
 		"float32 (its default, for information); $threads threads on both sides (OMP_NUM_THREADS," \
 		"OPENBLAS_NUM_THREADS, torch.set_num_threads); $updates timed updates after 3 warm-up ones, the fastest of 3 runs." \
-		"GFLOP: the matrix products of one scuot update (2 m n k each); bound: GFLOP / 97 GFLOP/s (dgemm on this" \
-		"machine, 2 threads)."
+		"GFLOP: the matrix products of one scuot update (2 m n k each); bound: GFLOP / ($threads x 48.5 GFLOP/s)," \
+		"dgemm's rate on this machine per thread (97 GFLOP/s at 2 threads), the time if every flop ran at it;" \
+		"ceiling: PyTorch float64 ms / bound ms, the most that any implementation doing these products could" \
+		"gain over PyTorch here."
 	echo
-	echo "| critic | input d | batch norm | scuot ms | PyTorch float64 ms | PyTorch / scuot | PyTorch float32 ms | GFLOP | bound ms |"
-	echo "|---|---:|---|---:|---:|---:|---:|---:|---:|"
+	echo "| critic | input d | batch norm | scuot ms | PyTorch float64 ms | PyTorch / scuot | PyTorch float32 ms | GFLOP | bound ms | ceiling |"
+	echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"
 	for cfg in "2 64 1024 64 0" "30 128 1024 64 1"; do
 		set -- $cfg
 		s=$(best "$B" $1 $2 $3 $4 $5 512 "$updates" 1)
 		t64=$(best /usr/bin/python3 "$here/critic_torch.py" $1 $2 $3 $4 $5 512 "$updates" float64 "$threads")
 		t32=$(best /usr/bin/python3 "$here/critic_torch.py" $1 $2 $3 $4 $5 512 "$updates" float32 "$threads")
-		echo "$s $t64 $t32" | awk -v a="$2-$3-$4" -v d=$1 -v bn=$5 '{
-			printf "| %s | %d | %s | %.1f | %.1f | %.2fx | %.1f | %.2f | %.1f |\n", a, d, bn ? "yes" : "no",
-			       1000 * $1, 1000 * $5, $5 / $1, 1000 * $8, $4 / 1e9, $4 / 97e6 }'
+		echo "$s $t64 $t32" | awk -v a="$2-$3-$4" -v d=$1 -v bn=$5 -v th="$threads" '{
+			bound = $4 / (48.5e9 * th)
+			printf "| %s | %d | %s | %.1f | %.1f | %.2fx | %.1f | %.2f | %.1f | %.2fx |\n", a, d, bn ? "yes" : "no",
+			       1000 * $1, 1000 * $5, $5 / $1, 1000 * $8, $4 / 1e9, 1000 * bound, $5 / bound }'
 	done
 	echo
 	echo "Load average before / after: $load0 / $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc --all) cores)."

@@ -27,6 +27,12 @@ done
 		"best time as well. PyTorch float32 is its default precision, shown for information: scuot computes in" \
 		"float64."
 	echo
+	echo "At 1 thread both sides are bound by their matrix products: the critic update's products alone take" \
+		"the 'bound' column at dgemm's rate, and PyTorch float64 runs within about 2x of it (the 'ceiling'" \
+		"column), so no implementation of the same products can be 2x faster than PyTorch at 1 thread there;" \
+		"for UOT-GAN at batch 512 and width 256, OpenBLAS's dgemm and its packing are 80% of scuot's time" \
+		"(perf, 1 thread, 2026-11-24). At 2 threads scuot keeps both cores on the products and PyTorch does not."
+	echo
 	for th in $ths; do
 		echo "## $th thread(s)"
 		echo
