@@ -2,7 +2,7 @@
 libscuot_all_la_SOURCES += \
 	src/lib/core/err.c src/lib/core/log.c src/lib/core/mat.c src/lib/core/outfile.c \
 	src/lib/core/parse.c src/lib/core/progress.c src/lib/core/rng.c src/lib/core/strmap.c src/lib/core/sys.c \
-	src/lib/core/threads.c src/lib/core/vexp_internal.h
+	src/lib/core/threads.c src/lib/core/vexp_internal.h src/lib/core/vmath_internal.h
 scuotcoredir = $(includedir)/scuot/core
 scuotcore_HEADERS = \
 	src/lib/core/defs.h src/lib/core/err.h src/lib/core/log.h src/lib/core/mat.h \
