@@ -34,14 +34,15 @@ static inline __attribute__((always_inline)) double scuot_vexp_core(double tc, i
 	const double log2e = 1.44269504088896338700e+00, ln2hi = 6.93147180369123816490e-01,
 	             ln2lo = 1.90821492927058770002e-10, shift = 0x1.8p52;
 	double sh = tc * log2e + shift, kd = sh - shift, r, p, sc, sc2;
-	int64_t bits, b2;
+	uint64_t bits, b2; /* unsigned: the shifts below drop high bits by definition (NaN input, the subnormal
+	                    * split), where a signed shift would be undefined */
 	r = (tc - kd * ln2hi) - kd * ln2lo;
 	p = scuot_vexp_tail(r);
 	p = p * r + 1.0;
 	p = p * r + 1.0;
 	memcpy(&bits, &sh, sizeof bits); /* the low bits of sh hold k + 2^51 */
-	bits = (bits - ((int64_t)0x4338 << 48) - k2 + 1023) << 52;
-	b2 = (k2 + 1023) << 52;
+	bits = (bits - ((uint64_t)0x4338 << 48) - (uint64_t)k2 + 1023) << 52;
+	b2 = (uint64_t)(k2 + 1023) << 52;
 	memcpy(&sc, &bits, sizeof sc);
 	memcpy(&sc2, &b2, sizeof sc2);
 	return p * sc * sc2;
