@@ -28,10 +28,12 @@ done
 		"float64."
 	echo
 	echo "At 1 thread both sides are bound by their matrix products: the critic update's products alone take" \
-		"the 'bound' column at dgemm's rate, and PyTorch float64 runs within about 2x of it (the 'ceiling'" \
-		"column), so no implementation of the same products can be 2x faster than PyTorch at 1 thread there;" \
-		"for UOT-GAN at batch 512 and width 256, OpenBLAS's dgemm and its packing are 80% of scuot's time" \
-		"(perf, 1 thread, 2026-11-24). At 2 threads scuot keeps both cores on the products and PyTorch does not."
+		"the 'bound' column at dgemm's rate, and PyTorch float64 runs within 2-2.5x of it (the 'ceiling'" \
+		"column, the most any implementation of the same products could gain over PyTorch), so 2x at 1 thread" \
+		"would need scuot's update at 80-100% of dgemm's peak throughout; it runs at 50-67% (small products" \
+		"and the elementwise passes between them). For UOT-GAN at batch 512 and width 256, OpenBLAS's dgemm" \
+		"and its packing are 80% of scuot's time (perf, 1 thread, 2026-11-24). At 2 threads scuot keeps both" \
+		"cores on the products and PyTorch does not."
 	echo
 	for th in $ths; do
 		echo "## $th thread(s)"
