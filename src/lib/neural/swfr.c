@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "core/mat.h"
 #include "core/rng.h"
+#include "neural/neural_internal.h"
 #include "neural/swfr_internal.h"
 #include "ot/cost.h"
 #include "ot/ot.h"
@@ -389,8 +390,8 @@ static scuot_nn_node *weights_node(scuot_nn_graph *g, const double *w, const int
 	return v;
 }
 
-int swfr_train(swfr *s, const double *x, const double *w0, int64_t n, const swfr_target *tg, int64_t iters,
-               double *curve, swfr_costs *last, scuot_err *e)
+static int train_body(swfr *s, const double *x, const double *w0, int64_t n, const swfr_target *tg, int64_t iters,
+                      double *curve, swfr_costs *last, scuot_err *e)
 {
 	scuot_nn_graph *g = s->g;
 	int64_t d = s->d, B = s->o.batch > 0 && s->o.batch < n ? s->o.batch : n;
@@ -492,8 +493,8 @@ static int rec_step(int step, double t, scuot_nn_node *const *y, void *ctx)
 	return 0;
 }
 
-int swfr_forward(swfr *s, const double *x, const double *w0, int64_t n, double *zs, double *ws, double *l,
-                 swfr_costs *c, scuot_err *e)
+static int forward_body(swfr *s, const double *x, const double *w0, int64_t n, double *zs, double *ws, double *l,
+                        swfr_costs *c, scuot_err *e)
 {
 	scuot_nn_graph *g = s->g;
 	int64_t d = s->d;
@@ -521,8 +522,8 @@ int swfr_forward(swfr *s, const double *x, const double *w0, int64_t n, double *
 	return 0;
 }
 
-int swfr_inverse(swfr *s, const double *y, const double *wy, int64_t n, double *xs, double *ws, double *l,
-                 scuot_err *e)
+static int inverse_body(swfr *s, const double *y, const double *wy, int64_t n, double *xs, double *ws, double *l,
+                        scuot_err *e)
 {
 	scuot_nn_graph *g = s->g;
 	int64_t d = s->d;
@@ -543,8 +544,8 @@ int swfr_inverse(swfr *s, const double *y, const double *wy, int64_t n, double *
 	return 0;
 }
 
-int swfr_generate(swfr *s, const double *y, const double *wy, int64_t n, int64_t chunk, double *x, double *w,
-                  scuot_err *e)
+static int generate_body(swfr *s, const double *y, const double *wy, int64_t n, int64_t chunk, double *x,
+                         double *w, scuot_err *e)
 {
 	scuot_nn_graph *g = s->g;
 	int64_t d = s->d, C = chunk > 0 ? chunk : 1024;
@@ -590,6 +591,46 @@ int swfr_generate(swfr *s, const double *y, const double *wy, int64_t n, int64_t
 		w[i] *= (double)n / tot;
 done:
 	free(p);
+	return ret;
+}
+
+/* The public entry points run their bodies with OpenBLAS on one thread while the products are small: the
+ * potential's products (rows x (d + 1) by (d + 1) x m, rows x m by m x m, m = 32 by default) are far below
+ * the size where OpenBLAS's threads gain, and at 2 threads they made a training iteration slower than at 1
+ * (tests/bench/swfr). */
+int swfr_train(swfr *s, const double *x, const double *w0, int64_t n, const swfr_target *tg, int64_t iters,
+               double *curve, swfr_costs *last, scuot_err *e)
+{
+	int64_t B = s->o.batch > 0 && s->o.batch < n ? s->o.batch : n, NB = tg->sample ? s->o.tbatch :
+	        (s->o.tbatch > 0 && s->o.tbatch < tg->ny ? s->o.tbatch : tg->ny);
+	int nb = neural_blas_small(B + NB, s->net.m), ret;
+	ret = train_body(s, x, w0, n, tg, iters, curve, last, e);
+	neural_blas_restore(nb);
+	return ret;
+}
+
+int swfr_forward(swfr *s, const double *x, const double *w0, int64_t n, double *zs, double *ws, double *l,
+                 swfr_costs *c, scuot_err *e)
+{
+	int nb = neural_blas_small(n, s->net.m), ret = forward_body(s, x, w0, n, zs, ws, l, c, e);
+	neural_blas_restore(nb);
+	return ret;
+}
+
+int swfr_inverse(swfr *s, const double *y, const double *wy, int64_t n, double *xs, double *ws, double *l,
+                 scuot_err *e)
+{
+	int nb = neural_blas_small(n, s->net.m), ret = inverse_body(s, y, wy, n, xs, ws, l, e);
+	neural_blas_restore(nb);
+	return ret;
+}
+
+int swfr_generate(swfr *s, const double *y, const double *wy, int64_t n, int64_t chunk, double *x, double *w,
+                  scuot_err *e)
+{
+	int nb = neural_blas_small(chunk > 0 && chunk < n ? chunk : n, s->net.m), ret;
+	ret = generate_body(s, y, wy, n, chunk, x, w, e);
+	neural_blas_restore(nb);
 	return ret;
 }
 
