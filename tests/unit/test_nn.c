@@ -101,11 +101,12 @@ static scuot_nn_node *weigh(scuot_nn_graph *g, scuot_nn_node *a)
 enum { OP_MATMUL, OP_MATMUL_TA, OP_MATMUL_TB, OP_MATMUL_TT, OP_ADD, OP_SUB, OP_MUL, OP_ADD_ROW, OP_MUL_ROW,
        OP_MUL_COL, OP_SMUL, OP_SCALE, OP_ADD_SCALAR, OP_SUM_ROWS, OP_SUM_COLS, OP_MEAN, OP_BCAST, OP_RELU,
        OP_LEAKY, OP_SOFTPLUS, OP_SIGMOID, OP_TANH, OP_LOGCOSH, OP_EXP, OP_LOG, OP_SQUARE, OP_POW, OP_CONCAT,
-       OP_SLICE, OP_PAD, N_OPS };
+       OP_SLICE, OP_PAD, OP_SUM_GROUPS, OP_REPEAT_COLS, OP_SUMSQ_GROUPS, N_OPS };
 static const char *op_names[N_OPS] = {
 	"matmul", "matmul ta", "matmul tb", "matmul ta tb", "add", "sub", "mul", "add_row", "mul_row", "mul_col",
 	"smul", "scale", "add_scalar", "sum_rows", "sum_cols", "mean", "bcast", "relu", "leaky", "softplus",
-	"sigmoid", "tanh", "logcosh", "exp", "log", "square", "pow", "concat", "slice", "pad"
+	"sigmoid", "tanh", "logcosh", "exp", "log", "square", "pow", "concat", "slice", "pad", "sum_groups",
+	"repeat_cols", "sumsq_groups"
 };
 
 /* inputs: A 4 x 3 (positive for log and pow), B 4 x 3, C 3 x 5, row 1 x 3, col 4 x 1, s 1 x 1 */
@@ -146,6 +147,9 @@ static scuot_nn_node *op_expr(scuot_nn_graph *g, scuot_nn_node **in, void *ctx)
 	case OP_SLICE: return weigh(g, scuot_nn_square(g, scuot_nn_slice(g, B, 1, 2)));
 	case OP_PAD: return weigh(g, scuot_nn_square(g, scuot_nn_add(g, scuot_nn_pad(g, scuot_nn_slice(g, A, 1, 1), 1, 3),
 	                                                            B)));
+	case OP_SUM_GROUPS: return weigh(g, scuot_nn_square(g, scuot_nn_sum_groups(g, scuot_nn_concat(g, A, B), 2)));
+	case OP_REPEAT_COLS: return weigh(g, scuot_nn_square(g, scuot_nn_repeat_cols(g, scuot_nn_mul(g, A, B), 2)));
+	case OP_SUMSQ_GROUPS: return weigh(g, scuot_nn_square(g, scuot_nn_sumsq_groups(g, scuot_nn_concat(g, A, B), 3)));
 	}
 	return NULL;
 }
@@ -159,6 +163,37 @@ Test(nn, every_operation_matches_finite_differences)
 		fd_check(op_expr, &x, &op, 1e-6, op_names[op]);
 		free(x.v[0]);
 		free(x.v[1]);
+	}
+}
+
+/* the first-order sweep of scuot_nn_backward (fused adjoints, recycled memory) gives exactly the values of
+ * scuot_nn_grad's chains of operations, for every operation */
+Test(nn, backward_sweep_equals_the_chains_bit_for_bit)
+{
+	for (int op = 0; op < N_OPS; op++) {
+		scuot_err e = { 0 };
+		scuot_nn_model *m = scuot_nn_model_new();
+		scuot_nn_tensor *t[2] = { scuot_nn_model_add(m, "A", 4, 3, &e), scuot_nn_model_add(m, "B", 4, 3, &e) };
+		cr_assert(t[0] && t[1], "%s", e.msg);
+		double *v[2] = { randv(12, 0.3, 2.0, 31 + (uint64_t)op), randv(12, -1.5, 1.5, 301 + (uint64_t)op) };
+		for (int i = 0; i < 2; i++)
+			memcpy(t[i]->v, v[i], sizeof(double) * 12);
+		scuot_nn_graph *g = scuot_nn_graph_new();
+		scuot_nn_node *in[2] = { scuot_nn_param(g, t[0]), scuot_nn_param(g, t[1]) }, *d[2];
+		scuot_nn_node *y = op_expr(g, in, &op);
+		cr_assert_not_null(y, "%s", op_names[op]);
+		cr_assert_eq(scuot_nn_grad(g, y, 2, in, d, &e), 0, "%s", e.msg);
+		scuot_nn_model_zero_grad(m);
+		cr_assert_eq(scuot_nn_backward(g, y, m, &e), 0, "%s", e.msg);
+		for (int i = 0; i < 2; i++)
+			for (int j = 0; j < 12; j++)
+				cr_assert(d[i]->v[j] == t[i]->g[j], /* exactly (the accumulation into g turns -0 into 0) */
+				          "%s: input %d entry %d: chains %.17g, backward %.17g", op_names[op], i, j, d[i]->v[j],
+				          t[i]->g[j]);
+		scuot_nn_graph_free(g);
+		scuot_nn_model_free(m);
+		free(v[0]);
+		free(v[1]);
 	}
 }
 
@@ -487,13 +522,18 @@ Test(nn, transcendental_values_match_libm)
 	for (int64_t i = 0; i < N; i++)
 		x[i] = i % 3 ? 40 * sin(0.37 * (double)i + 0.1) : 1e-3 * cos((double)i) * pow(10, -(double)(i % 40));
 	scuot_nn_node *a = scuot_nn_const(g, r, c, x), *th = scuot_nn_tanh(g, a), *lc = scuot_nn_logcosh(g, a);
-	scuot_nn_node *sp = scuot_nn_softplus(g, a), *sg = scuot_nn_sigmoid(g, a), *ex = scuot_nn_exp(g, a);
-	cr_assert(th && lc && sp && sg && ex);
+	scuot_nn_node *sp = scuot_nn_softplus(g, a), *sg = scuot_nn_sigmoid(g, a), *ex = scuot_nn_exp(g, a), *th2;
+	scuot_nn_node *lc2 = scuot_nn_logcosh_tanh(g, a, &th2);
+	cr_assert(th && lc && sp && sg && ex && lc2 && th2);
 	for (int64_t i = 0; i < N; i++) {
 		double v = x[i], ta = tanh(v), l = fabs(v) + log1p(exp(-2 * fabs(v))) - M_LN2;
 		double s = (v > 0 ? v : 0) + log1p(exp(-fabs(v))), q = 1 / (1 + exp(-v)), ev = exp(v);
 		cr_assert(fabs(th->v[i] - ta) <= 4 * DBL_EPSILON * fabs(ta), "tanh(%.17g): %.17g, libm %.17g", v, th->v[i], ta);
 		cr_assert(fabs(lc->v[i] - l) <= 4 * DBL_EPSILON * (fabs(v) + 1), "logcosh(%.17g): %.17g / %.17g", v, lc->v[i], l);
+		cr_assert(fabs(th2->v[i] - ta) <= 4 * DBL_EPSILON * fabs(ta), "fused tanh(%.17g): %.17g / %.17g", v, th2->v[i], ta);
+		cr_assert(fabs(lc2->v[i] - l) <= 4 * DBL_EPSILON * (fabs(v) + 1), "fused logcosh(%.17g): %.17g / %.17g", v,
+		          lc2->v[i], l);
+		cr_assert(signbit(th2->v[i]) == signbit(v), "fused tanh(%.17g): sign", v);
 		cr_assert(fabs(sp->v[i] - s) <= 4 * DBL_EPSILON * (fabs(v) + 1), "softplus(%.17g): %.17g / %.17g", v, sp->v[i], s);
 		cr_assert(fabs(sg->v[i] - q) <= 4 * DBL_EPSILON * q, "sigmoid(%.17g): %.17g / %.17g", v, sg->v[i], q);
 		cr_assert(fabs(ex->v[i] - ev) <= 2 * DBL_EPSILON * ev, "exp(%.17g): %.17g / %.17g", v, ex->v[i], ev);

@@ -67,15 +67,14 @@ void swfr_phi(scuot_nn_graph *g, const swfr_net *net, scuot_nn_node *s, scuot_nn
 	scuot_nn_node *w = scuot_nn_param(g, net->w), *A = scuot_nn_param(g, net->A);
 	scuot_nn_node *b = scuot_nn_param(g, net->b), *c = scuot_nn_param(g, net->c);
 	scuot_nn_node *a0 = scuot_nn_add_row(g, scuot_nn_matmul(g, s, 0, K0, 1), b0);
-	scuot_nn_node *u0 = scuot_nn_logcosh(g, a0);
+	scuot_nn_node *t0, *t1, *u0 = scuot_nn_logcosh_tanh(g, a0, &t0); /* tanh for grad Phi, from the same pass */
 	scuot_nn_node *a1 = scuot_nn_add_row(g, scuot_nn_matmul(g, u0, 0, K1, 1), b1);
-	scuot_nn_node *u1 = scuot_nn_add(g, u0, scuot_nn_logcosh(g, a1));
+	scuot_nn_node *u1 = scuot_nn_add(g, u0, scuot_nn_logcosh_tanh(g, a1, &t1));
 	scuot_nn_node *As = scuot_nn_matmul(g, s, 0, A, 1);
 	scuot_nn_node *f = scuot_nn_add(g, scuot_nn_matmul(g, u1, 0, w, 1),
 	                                scuot_nn_scale(g, scuot_nn_sum_cols(g, scuot_nn_square(g, As)), 0.5));
 	f = scuot_nn_add(g, f, scuot_nn_matmul(g, s, 0, b, 1));
 	*phi = scuot_nn_add(g, f, scuot_nn_bcast(g, c, n, 1));
-	scuot_nn_node *t0 = scuot_nn_tanh(g, a0), *t1 = scuot_nn_tanh(g, a1);
 	scuot_nn_node *z1 = scuot_nn_add_row(g, scuot_nn_matmul(g, scuot_nn_mul_row(g, t1, w), 0, K1, 0), w);
 	scuot_nn_node *Kx = scuot_nn_slice(g, K0, 0, d), *Ax = scuot_nn_slice(g, A, 0, d);
 	scuot_nn_node *gr = scuot_nn_add(g, scuot_nn_matmul(g, scuot_nn_mul(g, t0, z1), 0, Kx, 0),
@@ -88,13 +87,23 @@ void swfr_phi(scuot_nn_graph *g, const swfr_net *net, scuot_nn_node *s, scuot_nn
 	scuot_nn_node *d1 = scuot_nn_add_scalar(g, scuot_nn_scale(g, scuot_nn_square(g, t1), -1), 1);
 	scuot_nn_node *tr = scuot_nn_matmul(g, scuot_nn_mul(g, d0, z1), 0,
 	                                    scuot_nn_sum_cols(g, scuot_nn_square(g, Kx)), 0);
-	scuot_nn_node *one = scuot_nn_scalar(g, 1), *acc = NULL;
-	for (int64_t j = 0; j < d; j++) {
-		scuot_nn_node *kj = scuot_nn_matmul(g, one, 0, scuot_nn_slice(g, Kx, j, 1), 1); /* 1 x m */
-		scuot_nn_node *KJ = scuot_nn_matmul(g, scuot_nn_mul_row(g, t0, kj), 0, K1, 1);
-		KJ = scuot_nn_square(g, KJ);
-		acc = acc ? scuot_nn_add(g, acc, KJ) : KJ;
+	/* all d columns in one product: (K1 J_j)_iq = sum_l t0_il K1_ql Kx_lj = (t0 M)_i,qd+j with the m x md
+	 * matrix M_l,qd+j = K1_ql Kx_lj, K1^T with each column repeated d times times Kx tiled m times (E picks
+	 * column j of Kx for column qd+j); then the squares summed over each group of d columns */
+	int64_t m = net->m;
+	scuot_nn_node *I = scuot_nn_const(g, m, m, NULL), *E = scuot_nn_const(g, d, m * d, NULL);
+	if (I && E) {
+		memset(I->v, 0, sizeof(double) * (size_t)(m * m));
+		memset(E->v, 0, sizeof(double) * (size_t)(d * m * d));
+		for (int64_t q = 0; q < m; q++) {
+			I->v[q * m + q] = 1;
+			for (int64_t j = 0; j < d; j++)
+				E->v[j * m * d + q * d + j] = 1;
+		}
 	}
+	scuot_nn_node *M = scuot_nn_mul(g, scuot_nn_repeat_cols(g, scuot_nn_matmul(g, I, 0, K1, 1), d),
+	                                scuot_nn_matmul(g, Kx, 0, E, 0));
+	scuot_nn_node *acc = scuot_nn_sumsq_groups(g, scuot_nn_matmul(g, t0, 0, M, 0), d);
 	tr = scuot_nn_add(g, tr, scuot_nn_sum_cols(g, scuot_nn_mul(g, scuot_nn_mul_row(g, d1, w), acc)));
 	*lap = scuot_nn_add(g, tr, scuot_nn_bcast(g, scuot_nn_sum(g, scuot_nn_square(g, Ax)), n, 1));
 }

@@ -94,6 +94,9 @@ SCUOT_EXPORT scuot_nn_node *scuot_nn_softplus(scuot_nn_graph *g, scuot_nn_node *
 SCUOT_EXPORT scuot_nn_node *scuot_nn_sigmoid(scuot_nn_graph *g, scuot_nn_node *a);
 SCUOT_EXPORT scuot_nn_node *scuot_nn_tanh(scuot_nn_graph *g, scuot_nn_node *a);
 SCUOT_EXPORT scuot_nn_node *scuot_nn_logcosh(scuot_nn_graph *g, scuot_nn_node *a);
+/* logcosh(a) and, in *th, tanh(a) (the nodes of scuot_nn_logcosh and scuot_nn_tanh) from one pass and one
+ * exponential per entry; values within a few ulp of libm as theirs (not the same bits). */
+SCUOT_EXPORT scuot_nn_node *scuot_nn_logcosh_tanh(scuot_nn_graph *g, scuot_nn_node *a, scuot_nn_node **th);
 SCUOT_EXPORT scuot_nn_node *scuot_nn_exp(scuot_nn_graph *g, scuot_nn_node *a);
 SCUOT_EXPORT scuot_nn_node *scuot_nn_log(scuot_nn_graph *g, scuot_nn_node *a);
 SCUOT_EXPORT scuot_nn_node *scuot_nn_square(scuot_nn_graph *g, scuot_nn_node *a);
@@ -105,6 +108,12 @@ SCUOT_EXPORT scuot_nn_node *scuot_nn_stepmul(scuot_nn_graph *g, scuot_nn_node *g
 SCUOT_EXPORT scuot_nn_node *scuot_nn_concat(scuot_nn_graph *g, scuot_nn_node *a, scuot_nn_node *b);
 SCUOT_EXPORT scuot_nn_node *scuot_nn_slice(scuot_nn_graph *g, scuot_nn_node *a, int64_t c0, int64_t w);
 SCUOT_EXPORT scuot_nn_node *scuot_nn_pad(scuot_nn_graph *g, scuot_nn_node *a, int64_t c0, int64_t cols);
+/* Sums of groups of k adjacent columns: r x (c k) -> r x c, out_iq = sum_{j < k} a_i,qk+j; and its adjoint,
+ * each column repeated k times: r x c -> r x (c k), out_i,qk+j = a_iq. */
+SCUOT_EXPORT scuot_nn_node *scuot_nn_sum_groups(scuot_nn_graph *g, scuot_nn_node *a, int64_t k);
+SCUOT_EXPORT scuot_nn_node *scuot_nn_repeat_cols(scuot_nn_graph *g, scuot_nn_node *a, int64_t k);
+/* sum_groups(square(a), k) in one pass, without the squares' node (OT-Flow's Laplacian trace). */
+SCUOT_EXPORT scuot_nn_node *scuot_nn_sumsq_groups(scuot_nn_graph *g, scuot_nn_node *a, int64_t k);
 
 /* ---- differentiation ---- */
 /* Gradients of the 1 x 1 node y with respect to the nodes wrt[0..n) into out[0..n), as nodes of g (zeros

@@ -34,7 +34,8 @@ enum {
 	NN_CONST = 0, NN_INPUT, NN_PARAM,
 	NN_MATMUL, NN_ADD, NN_SUB, NN_MUL, NN_ADD_ROW, NN_MUL_ROW, NN_MUL_COL, NN_SMUL, NN_SCALE, NN_ADD_SCALAR,
 	NN_SUM_ROWS, NN_SUM_COLS, NN_SUM, NN_BCAST, NN_LEAKY, NN_SOFTPLUS, NN_SIGMOID, NN_TANH, NN_LOGCOSH,
-	NN_EXP, NN_LOG, NN_SQUARE, NN_POW, NN_STEPMUL, NN_CONCAT, NN_SLICE, NN_PAD
+	NN_EXP, NN_LOG, NN_SQUARE, NN_POW, NN_STEPMUL, NN_CONCAT, NN_SLICE, NN_PAD,
+	NN_SUM_GROUPS, NN_REPEAT_COLS, NN_SUMSQ_GROUPS
 };
 
 /* Record the first error of g. */
@@ -52,9 +53,10 @@ int nn_grad(scuot_nn_graph *g, scuot_nn_node *y, int n, scuot_nn_node *const *wr
 scuot_nn_node *nn_vjp(scuot_nn_graph *g, scuot_nn_node *x, int s, scuot_nn_node *gx);
 
 /* With a first-order sweep (nn_grad with recycle), the adjoint contribution of nn_vjp computed in one pass
- * for the operations where nn_vjp chains several (tanh, sigmoid, log cosh without a tanh node, square, and
- * the sums of products of mul_row, mul_col and smul) into *d, a node with no derivative, rounded exactly as
- * that chain: returns 1 (*d NULL after an error, recorded in g), or 0 where nn_vjp is to be used. */
+ * for the operations where nn_vjp chains several (tanh, sigmoid, log cosh without a tanh node, square,
+ * sumsq_groups and the sums of products of mul_row, mul_col and smul) into *d, a node with no derivative,
+ * rounded exactly as that chain: returns 1 (*d NULL after an error, recorded in g), or 0 where nn_vjp is to be
+ * used. */
 int nn_vjp_fused(scuot_nn_graph *g, scuot_nn_node *x, int s, scuot_nn_node *gx, scuot_nn_node **d);
 
 #endif

@@ -51,6 +51,21 @@ NN_CLONES static void v_logcosh(double *restrict o, const double *restrict u, in
 	}
 }
 
+/* log cosh u and tanh u from one exponential e = e^{-2|u|}: tanh |u| = (1 - e) / (1 + e), or -E / (2 + E) with
+ * E = expm1(-2|u|) by its Taylor polynomial where |u| <= ln 2 / 4 (1 - e would cancel there); signed zeros and
+ * NaN pass through as in scuot_vtanh. */
+NN_CLONES static void v_logcosh_tanh(double *restrict lc, double *restrict th, const double *restrict u, int64_t N)
+{
+	EACH(N) {
+		double a = fabs(u[i]), e = scuot_vexp_neg(-2 * a), t = -2 * a, p = scuot_vexp_tail(t);
+		p = t + t * (t * p);
+		int small = a <= 0.17328679513998632;
+		double num = small ? -p : 1 - e, den = small ? 2 + p : 1 + e;
+		th[i] = copysign(num / den, u[i]);
+		lc[i] = a + scuot_vlog1p01(e) - M_LN2;
+	}
+}
+
 NN_CLONES static void v_softplus(double *restrict o, const double *restrict u, int64_t N)
 {
 	EACH(N) o[i] = (u[i] > 0 ? u[i] : 0) + scuot_vlog1p01(scuot_vexp_neg(-fabs(u[i])));
@@ -328,6 +343,19 @@ scuot_nn_node *scuot_nn_logcosh(scuot_nn_graph *g, scuot_nn_node *a)
 	return unary(g, NN_LOGCOSH, a, 0);
 }
 
+scuot_nn_node *scuot_nn_logcosh_tanh(scuot_nn_graph *g, scuot_nn_node *a, scuot_nn_node **th)
+{
+	scuot_nn_node *x = a ? nn_node(g, NN_LOGCOSH, a->r, a->c, a, NULL) : NULL;
+	scuot_nn_node *t = x ? nn_node(g, NN_TANH, a->r, a->c, a, NULL) : NULL;
+	*th = t;
+	if (!t)
+		return NULL;
+	v_logcosh_tanh(x->v, t->v, a->v, len(a));
+	if (!a->tanh)
+		a->tanh = t;
+	return x;
+}
+
 scuot_nn_node *scuot_nn_exp(scuot_nn_graph *g, scuot_nn_node *a)
 {
 	return unary(g, NN_EXP, a, 0);
@@ -463,6 +491,55 @@ scuot_nn_node *scuot_nn_pad(scuot_nn_graph *g, scuot_nn_node *a, int64_t c0, int
 	return x;
 }
 
+/* sum_groups and sumsq_groups (op) */
+static scuot_nn_node *groups(scuot_nn_graph *g, int op, scuot_nn_node *a, int64_t k)
+{
+	if (!shape_ok(g, a, NULL, !a || (k > 0 && a->c % k == 0), "sum of column groups"))
+		return NULL;
+	int64_t c = a->c / k;
+	scuot_nn_node *x = nn_node(g, op, a->r, c, a, NULL);
+	if (!x)
+		return NULL;
+	x->a0 = k;
+	for (int64_t i = 0; i < a->r * c; i++) {
+		const double *ai = a->v + i * k;
+		double t = 0;
+		if (op == NN_SUMSQ_GROUPS)
+			for (int64_t j = 0; j < k; j++)
+				t += ai[j] * ai[j];
+		else
+			for (int64_t j = 0; j < k; j++)
+				t += ai[j];
+		x->v[i] = t;
+	}
+	return x;
+}
+
+scuot_nn_node *scuot_nn_sum_groups(scuot_nn_graph *g, scuot_nn_node *a, int64_t k)
+{
+	return groups(g, NN_SUM_GROUPS, a, k);
+}
+
+scuot_nn_node *scuot_nn_sumsq_groups(scuot_nn_graph *g, scuot_nn_node *a, int64_t k)
+{
+	return groups(g, NN_SUMSQ_GROUPS, a, k);
+}
+
+scuot_nn_node *scuot_nn_repeat_cols(scuot_nn_graph *g, scuot_nn_node *a, int64_t k)
+{
+	if (!shape_ok(g, a, NULL, !a || k > 0, "column repetition"))
+		return NULL;
+	scuot_nn_node *x = nn_node(g, NN_REPEAT_COLS, a->r, a->c * k, a, NULL);
+	if (!x)
+		return NULL;
+	x->a0 = k;
+	for (int64_t i = 0; i < a->r; i++)
+		for (int64_t q = 0; q < a->c; q++)
+			for (int64_t j = 0; j < k; j++)
+				x->v[(i * a->c + q) * k + j] = a->v[i * a->c + q];
+	return x;
+}
+
 /* The adjoint of a reduction or broadcast back to the shape of operand u. */
 static scuot_nn_node *reduce_to(scuot_nn_graph *g, scuot_nn_node *gx, const scuot_nn_node *u)
 {
@@ -536,6 +613,12 @@ scuot_nn_node *nn_vjp(scuot_nn_graph *g, scuot_nn_node *x, int s, scuot_nn_node 
 		return scuot_nn_pad(g, gx, x->a0, a->c);
 	case NN_PAD:
 		return scuot_nn_slice(g, gx, x->a0, a->c);
+	case NN_SUM_GROUPS:
+		return scuot_nn_repeat_cols(g, gx, x->a0);
+	case NN_REPEAT_COLS:
+		return scuot_nn_sum_groups(g, gx, x->a0);
+	case NN_SUMSQ_GROUPS:
+		return scuot_nn_scale(g, scuot_nn_mul(g, scuot_nn_repeat_cols(g, gx, x->a0), a), 2);
 	}
 	nn_fail(g, SCUOT_EINTERNAL, "an operation without a derivative");
 	return NULL;
@@ -574,6 +657,18 @@ NN_CLONES int nn_vjp_fused(scuot_nn_graph *g, scuot_nn_node *x, int s, scuot_nn_
 		if (!(o = value_node(g, r, c)))
 			break;
 		EACH(N) o->v[i] = 2 * (G[i] * A[i]);
+		break;
+	case NN_SUMSQ_GROUPS: /* scale(mul(repeat_cols(G, k), a), 2) */
+		if (!(o = value_node(g, r, c)))
+			break;
+		for (int64_t i = 0; i < N; i++) {
+			int64_t k = x->a0;
+			double gi = G[i];
+			const double *ai = A + i * k;
+			double *oi = o->v + i * k;
+			for (int64_t j = 0; j < k; j++)
+				oi[j] = 2 * (gi * ai[j]);
+		}
 		break;
 	case NN_MUL_ROW: /* s = 1: sum_rows(mul(G, a)), rows in order as scuot_nn_sum_rows */
 		if (s != 1 || !(o = value_node(g, 1, c)))
